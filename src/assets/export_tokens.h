@@ -1,0 +1,25 @@
+// export_tokens: tokens_final in the reference's Hive layout, one Parquet file per patient
+// (DIR/subject_id=N/data_0.parquet, subject_id also kept inside the file), which existing
+// training code reads one patient directory at a time (SPEC.md asset 11).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+
+#include "assets/tokens_final.h"
+
+namespace ehrtok {
+
+struct ExportStats {
+  int64_t files = 0;
+  int64_t rows = 0;
+};
+
+// Writes into `dir` (which must exist) with `threads` threads; file contents do not depend on
+// the thread count.
+ExportStats export_tokens_hive(const std::filesystem::path& dir, const TokensFinal& tokens,
+                               const EventsMerged& merged, const StgAdmissions& admissions,
+                               const std::shared_ptr<const CodeBook>& codes, int threads);
+
+}  // namespace ehrtok

@@ -1,0 +1,38 @@
+// lab_quantiles(itemid, q1..q9): per top lab item, the deciles of its values (SPEC.md asset 3),
+// and the LAB:<itemid>_Q<k> binning that stg_labs applies with them.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "assets/asset_counts.h"
+#include "assets/top_200_labs.h"
+#include "mimic/raw_table.h"
+#include "table/column.h"
+
+namespace ehrtok {
+
+struct QuantileOptions {
+  int num_quantiles = 10;      // q1..q(n-1) at 1/n, 2/n, ...
+  double sample_fraction = 1;  // < 1: a deterministic, seeded sample of the values
+  uint64_t seed = 42;
+};
+
+struct LabQuantiles {
+  Table table;  // itemid, q1..q(n-1); ordered by itemid
+  AssetCounts counts;
+};
+
+// Continuous quantile at q of sorted values: h = (n-1)q, lo = x[floor h], hi = x[ceil h],
+// interpolated by d = h - floor h.
+double quantile_cont(const std::vector<double>& sorted, double q);
+
+// Over ALL labevents rows of each top item (hadm_id NULL or not) with valuenum not NULL.
+// An item with no value has no row.
+LabQuantiles build_lab_quantiles(const mimic::RawTable& labevents, const TopLabs& top,
+                                 const QuantileOptions& options = {});
+
+// Which bin a value falls in: 1 if v <= q1, 2 if v <= q2, ..., n if above all cut points.
+int quantile_bin(const double* cut_points, int count, double value);
+
+}  // namespace ehrtok

@@ -1,0 +1,24 @@
+// stg_labs: LAB:<itemid>_<bin> events for the top lab items, including outpatient rows reclaimed
+// into the admission that follows them within the reclaim window (SPEC.md asset 8).
+#pragma once
+
+#include <cstdint>
+
+#include "assets/lab_quantiles.h"
+#include "assets/staged_events.h"
+#include "assets/stg_admissions.h"
+#include "assets/top_200_labs.h"
+#include "mimic/raw_table.h"
+
+namespace ehrtok {
+
+struct StgLabsOptions {
+  int64_t reclaim_window_micros = 24 * 3600 * int64_t{1'000'000};
+  int num_quantiles = 10;  // bins _Q1.._Q<num_quantiles>
+};
+
+StagedEvents build_stg_labs(const mimic::RawTable& labevents, const TopLabs& top,
+                            const LabQuantiles& quantiles, const StgAdmissions& admissions,
+                            CodeBook& codes, const StgLabsOptions& options = {});
+
+}  // namespace ehrtok

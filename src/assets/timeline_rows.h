@@ -1,0 +1,27 @@
+// The columns shared by events_merged and tokens_final, built row by row from compact events.
+#pragma once
+
+#include <memory>
+
+#include "assets/events_merged.h"
+#include "assets/stg_admissions.h"
+#include "table/column.h"
+
+namespace ehrtok {
+
+// subject_id, hadm_id, admittime, visit_seq, days_since_prior_admission, code, code_type,
+// event_time, time_offset_hours, and `sequence_name` (event_seq or final_seq).
+std::vector<Field> timeline_schema(const char* sequence_name);
+
+// The shared dictionary behind the code_type column (names in CodeType order).
+std::shared_ptr<const StringDictionary> code_type_dictionary();
+
+// An empty table of timeline_schema(sequence_name) with room for `rows` rows.
+Table empty_timeline_table(const char* sequence_name, const std::shared_ptr<const CodeBook>& codes,
+                           size_t rows);
+
+// Appends `event` with its admission's columns and the given sequence number.
+void append_timeline_row(Table& table, const MergedEvent& event, const StgAdmissions& admissions,
+                         int64_t sequence);
+
+}  // namespace ehrtok

@@ -1,0 +1,31 @@
+// Outputs that appear complete or not at all: written under a temporary name next to the final
+// path and renamed into place by commit(). An output never committed (error, interruption) is
+// removed by the destructor; one left by a killed process carries the temporary suffix, so it
+// never looks finished.
+#pragma once
+
+#include <filesystem>
+
+namespace ehrtok {
+
+class AtomicOutput {
+ public:
+  static constexpr const char* kSuffix = ".ehrtok-tmp";
+
+  explicit AtomicOutput(std::filesystem::path final_path);
+  ~AtomicOutput();
+  AtomicOutput(const AtomicOutput&) = delete;
+  AtomicOutput& operator=(const AtomicOutput&) = delete;
+
+  // Where to write (a file or a directory).
+  const std::filesystem::path& temp_path() const { return temp_; }
+  // Replaces the final path (file or directory) with what was written.
+  void commit();
+
+ private:
+  std::filesystem::path final_;
+  std::filesystem::path temp_;
+  bool committed_ = false;
+};
+
+}  // namespace ehrtok

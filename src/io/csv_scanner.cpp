@@ -1,0 +1,205 @@
+#include "io/csv_scanner.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "io/input_error.h"
+
+namespace ehrtok {
+
+std::string_view unescape(const CsvField& field, std::string& scratch) {
+  if (!field.has_escapes) return field.text;
+  scratch.clear();
+  for (size_t i = 0; i < field.text.size(); ++i) {
+    scratch.push_back(field.text[i]);
+    if (field.text[i] == '"') ++i;  // skip the second quote of a doubled pair
+  }
+  return scratch;
+}
+
+CsvChunker::CsvChunker(std::unique_ptr<ByteSource> source, std::string file_name,
+                       size_t target_bytes)
+    : source_(std::move(source)), file_name_(std::move(file_name)), target_bytes_(target_bytes) {
+  read_header();
+}
+
+// Appends up to `want` bytes from the source; false when nothing more could be read.
+bool CsvChunker::fill(std::string& buffer, size_t want) {
+  if (eof_) return false;
+  const size_t old = buffer.size();
+  buffer.resize(old + want);
+  size_t got = 0;
+  while (got < want) {
+    const size_t n = source_->read({buffer.data() + old + got, want - got});
+    if (n == 0) {
+      eof_ = true;
+      break;
+    }
+    got += n;
+  }
+  buffer.resize(old + got);
+  return got > 0;
+}
+
+// Scans buffer[scanned..] with the quoting rules of this file, carrying the quote state across
+// calls, and returns one past the last record end seen so far (0 if none). Only quotes and
+// newlines matter here, so the scan jumps between them.
+size_t CsvChunker::last_record_end(const std::string& buffer, size_t& scanned,
+                                   bool& in_quotes) const {
+  const char* data = buffer.data();
+  const size_t size = buffer.size();
+  size_t end = 0;
+  size_t i = scanned;
+  while (i < size) {
+    if (in_quotes) {
+      const void* q = std::memchr(data + i, '"', size - i);
+      if (!q) {
+        i = size;
+        break;
+      }
+      i = static_cast<const char*>(q) - data + 1;
+      if (i == size) {  // can't tell yet whether this quote is doubled
+        --i;
+        break;
+      }
+      if (data[i] == '"')
+        ++i;
+      else
+        in_quotes = false;
+      continue;
+    }
+    const char c = data[i];
+    if (c == '\n') {
+      end = i + 1;
+    } else if (c == '"' && (i == 0 || data[i - 1] == ',' || data[i - 1] == '\n')) {
+      in_quotes = true;
+    }
+    ++i;
+  }
+  scanned = i;
+  return end;
+}
+
+std::optional<CsvChunk> CsvChunker::next() {
+  CsvChunk chunk;
+  chunk.bytes = std::move(carry_);
+  carry_.clear();
+  size_t scanned = 0;
+  bool in_quotes = false;
+  size_t end = 0;
+  while (true) {
+    if (chunk.bytes.size() < target_bytes_ || end == 0) {
+      const size_t want =
+          std::max(target_bytes_ - std::min(target_bytes_, chunk.bytes.size()), size_t{1} << 16);
+      if (fill(chunk.bytes, want)) {
+        end = std::max(end, last_record_end(chunk.bytes, scanned, in_quotes));
+        continue;
+      }
+    }
+    break;
+  }
+  if (chunk.bytes.empty()) return std::nullopt;
+  if (!eof_ && end < chunk.bytes.size()) {
+    carry_.assign(chunk.bytes, end, std::string::npos);
+    chunk.bytes.resize(end);
+  }
+  chunk.first_line = next_line_;
+  chunk.index = next_index_++;
+  next_line_ += std::count(chunk.bytes.begin(), chunk.bytes.end(), '\n');
+  return chunk;
+}
+
+void CsvChunker::read_header() {
+  // Read until at least one whole record is in the buffer (or the file ends), then split the
+  // first record by the same rules as every other.
+  std::string buffer;
+  size_t scanned = 0;
+  bool in_quotes = false;
+  while (last_record_end(buffer, scanned, in_quotes) == 0 && fill(buffer, 1 << 16)) {
+  }
+  if (buffer.empty()) throw InputError(fmt::format("{}: empty file (no header line)", file_name_));
+  const size_t bom = std::string_view(buffer).starts_with("\xEF\xBB\xBF") ? 3 : 0;
+  CsvRecordSplitter splitter(std::string_view(buffer).substr(bom), 1);
+  std::vector<CsvField> fields;
+  int64_t line = 0;
+  bool malformed = false;
+  if (!splitter.next(fields, line, malformed) || malformed)
+    throw InputError(fmt::format("{}:1: malformed header line", file_name_));
+  std::string scratch;
+  for (const auto& f : fields) header_.emplace_back(unescape(f, scratch));
+  next_line_ = splitter.line();
+  carry_.assign(buffer, bom + splitter.position(), std::string::npos);
+}
+
+bool CsvRecordSplitter::next(std::vector<CsvField>& fields, int64_t& line, bool& malformed) {
+  const char* data = data_.data();
+  const size_t size = data_.size();
+  // Blank lines are not records.
+  while (pos_ < size && (data[pos_] == '\n' ||
+                         (data[pos_] == '\r' && pos_ + 1 < size && data[pos_ + 1] == '\n'))) {
+    if (data[pos_] == '\r') ++pos_;
+    ++pos_;
+    ++line_;
+  }
+  if (pos_ >= size) return false;
+  fields.clear();
+  malformed = false;
+  line = line_;
+  size_t i = pos_;
+  while (true) {
+    CsvField field;
+    if (i < size && data[i] == '"') {
+      field.quoted = true;
+      const size_t start = ++i;
+      while (true) {
+        const void* q = std::memchr(data + i, '"', size - i);
+        if (!q) {  // unterminated: the rest of the chunk is this field
+          line_ += std::count(data + start, data + size, '\n');
+          field.text = {data + start, size - start};
+          fields.push_back(field);
+          malformed = true;
+          pos_ = size;
+          return true;
+        }
+        i = static_cast<const char*>(q) - data;
+        if (i + 1 < size && data[i + 1] == '"') {
+          field.has_escapes = true;
+          i += 2;
+          continue;
+        }
+        break;
+      }
+      field.text = {data + start, i - start};
+      line_ += std::count(field.text.begin(), field.text.end(), '\n');
+      ++i;  // closing quote
+      // Only a delimiter or a line end may follow a closing quote.
+      if (i < size && data[i] != ',' && data[i] != '\n' &&
+          !(data[i] == '\r' && (i + 1 == size || data[i + 1] == '\n'))) {
+        malformed = true;
+        while (i < size && data[i] != ',' && data[i] != '\n') ++i;
+      }
+    } else {
+      const size_t start = i;
+      while (i < size && data[i] != ',' && data[i] != '\n') ++i;
+      size_t stop = i;
+      if (stop > start && data[stop - 1] == '\r' && (i == size || data[i] == '\n')) --stop;
+      field.text = {data + start, stop - start};
+    }
+    fields.push_back(field);
+    if (i < size && data[i] == ',') {
+      ++i;
+      continue;
+    }
+    if (i < size && data[i] == '\r') ++i;  // CRLF after a quoted field
+    if (i < size && data[i] == '\n') {
+      ++i;
+      ++line_;
+    }
+    pos_ = i;
+    return true;
+  }
+}
+
+}  // namespace ehrtok

@@ -1,0 +1,84 @@
+// RFC 4180 CSV: cutting a byte stream into chunks of whole records, and splitting a chunk's
+// records into fields.
+//
+// Both follow one rule set, so the cut points of the chunker and the record boundaries of the
+// splitter always agree: a double quote opens a quoted field only at the start of a field; inside
+// a quoted field a doubled quote is a literal quote, and commas and newlines are data; a quote
+// elsewhere in an unquoted field is a literal character. Records end at "\n" or "\r\n"; the last
+// record may lack a line end. Blank lines are not records.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "io/byte_source.h"
+
+namespace ehrtok {
+
+// One field of a record, pointing into the chunk. For a quoted field, `text` is the content
+// between the quotes, still with doubled quotes when `has_escapes` is set.
+struct CsvField {
+  std::string_view text;
+  bool quoted = false;
+  bool has_escapes = false;
+};
+
+// The field's value with doubled quotes undone; `scratch` holds the bytes when needed.
+std::string_view unescape(const CsvField& field, std::string& scratch);
+
+// A run of whole records cut from a file. `first_line` is the 1-based physical line number at
+// which the chunk starts; `index` counts chunks from 0 in file order.
+struct CsvChunk {
+  std::string bytes;
+  int64_t first_line = 0;
+  size_t index = 0;
+};
+
+// Reads a CSV stream as a header record and then chunks of whole records of about
+// `target_bytes` each.
+class CsvChunker {
+ public:
+  CsvChunker(std::unique_ptr<ByteSource> source, std::string file_name,
+             size_t target_bytes = 8 << 20);
+  // The header's field names. Throws InputError if the file is empty.
+  const std::vector<std::string>& header() const { return header_; }
+  std::optional<CsvChunk> next();
+  uint64_t bytes_consumed() const { return source_->consumed(); }
+
+ private:
+  bool fill(std::string& buffer, size_t want);
+  size_t last_record_end(const std::string& buffer, size_t& scanned, bool& in_quotes) const;
+  void read_header();
+
+  std::unique_ptr<ByteSource> source_;
+  std::string file_name_;
+  size_t target_bytes_;
+  std::vector<std::string> header_;
+  std::string carry_;
+  int64_t next_line_ = 1;
+  size_t next_index_ = 0;
+  bool eof_ = false;
+};
+
+// Splits the records of one chunk in order.
+class CsvRecordSplitter {
+ public:
+  CsvRecordSplitter(std::string_view bytes, int64_t first_line) : data_(bytes), line_(first_line) {}
+  // The next record's fields and its starting line; false at the end of the chunk.
+  // `malformed` is set when a quoted field is unterminated or followed by stray characters.
+  bool next(std::vector<CsvField>& fields, int64_t& line, bool& malformed);
+  // Where the next record starts, and its line number.
+  size_t position() const { return pos_; }
+  int64_t line() const { return line_; }
+
+ private:
+  std::string_view data_;
+  size_t pos_ = 0;
+  int64_t line_;
+};
+
+}  // namespace ehrtok

@@ -1,0 +1,234 @@
+#include "mimic/raw_table.h"
+
+#include <fmt/format.h>
+
+#include "io/byte_source.h"
+#include "io/csv_scanner.h"
+#include "io/input_error.h"
+#include "io/ordered_pipeline.h"
+#include "mimic/field_parsers.h"
+#include "table/timestamp.h"
+
+namespace ehrtok::mimic {
+namespace {
+
+constexpr size_t kMaxRejectValue = 200;
+
+ColumnType column_type(FieldKind kind) {
+  switch (kind) {
+    case FieldKind::Int64:
+      return ColumnType::Int64;
+    case FieldKind::Double:
+      return ColumnType::Double;
+    case FieldKind::Timestamp:
+    case FieldKind::Date:
+      return ColumnType::Timestamp;
+    case FieldKind::String:
+      return ColumnType::String;
+  }
+  return ColumnType::Int64;
+}
+
+const char* kind_name(FieldKind kind) {
+  switch (kind) {
+    case FieldKind::Int64:
+      return "integer";
+    case FieldKind::Double:
+      return "number";
+    case FieldKind::Timestamp:
+      return "timestamp";
+    case FieldKind::Date:
+      return "date";
+    case FieldKind::String:
+      return "text";
+  }
+  return "value";
+}
+
+Table empty_table(const TableSpec& spec) {
+  Table table;
+  for (const auto& c : spec.columns) {
+    table.fields.push_back({c.name, column_type(c.kind), true});
+    table.columns.emplace_back(column_type(c.kind));
+  }
+  return table;
+}
+
+// The rows of one chunk, with strings coded against chunk-local dictionaries.
+struct ParsedChunk {
+  Table table;
+  std::vector<StringDictionary> strings;  // one per column (used by String columns only)
+  std::vector<Reject> rejects;
+  int64_t rows = 0;
+};
+
+// One field converted; `null` for an empty unquoted field.
+struct FieldValue {
+  int64_t i = 0;
+  double d = 0;
+  std::string_view s;
+  bool null = true;
+};
+
+class ChunkParser {
+ public:
+  ChunkParser(const TableSpec& spec, const std::vector<std::string>& header,
+              const std::string& file)
+      : spec_(spec), header_size_(header.size()) {
+    for (const auto& c : spec.columns) {
+      size_t index = header.size();
+      for (size_t h = 0; h < header.size(); ++h)
+        if (header[h] == c.name) index = h;
+      if (index == header.size())
+        throw InputError(fmt::format("{}: missing required column {}", file, c.name));
+      file_index_.push_back(index);
+    }
+  }
+
+  ParsedChunk parse(const CsvChunk& chunk) const {
+    ParsedChunk out{empty_table(spec_), std::vector<StringDictionary>(spec_.columns.size()), {}, 0};
+    CsvRecordSplitter splitter(chunk.bytes, chunk.first_line);
+    std::vector<CsvField> fields;
+    std::vector<FieldValue> values(spec_.columns.size());
+    std::vector<std::string> scratch(spec_.columns.size());
+    int64_t line = 0;
+    bool malformed = false;
+    while (splitter.next(fields, line, malformed)) {
+      ++out.rows;
+      if (malformed) {
+        out.rejects.push_back({line, "malformed quoted field", ""});
+        continue;
+      }
+      if (fields.size() != header_size_) {
+        out.rejects.push_back(
+            {line, fmt::format("expected {} fields, found {}", header_size_, fields.size()), ""});
+        continue;
+      }
+      if (convert(fields, values, scratch, line, out.rejects)) append(values, out);
+    }
+    return out;
+  }
+
+ private:
+  bool convert(const std::vector<CsvField>& fields, std::vector<FieldValue>& values,
+               std::vector<std::string>& scratch, int64_t line,
+               std::vector<Reject>& rejects) const {
+    for (size_t c = 0; c < values.size(); ++c) {
+      const CsvField& field = fields[file_index_[c]];
+      const std::string_view text = unescape(field, scratch[c]);
+      FieldValue& v = values[c];
+      v.null = text.empty() && !(field.quoted && spec_.columns[c].kind == FieldKind::String);
+      if (v.null) continue;
+      bool ok = true;
+      switch (spec_.columns[c].kind) {
+        case FieldKind::Int64: {
+          auto parsed = parse_int64(text);
+          ok = parsed.has_value();
+          v.i = parsed.value_or(0);
+          break;
+        }
+        case FieldKind::Double: {
+          auto parsed = parse_double(text);
+          ok = parsed.has_value();
+          v.d = parsed.value_or(0);
+          break;
+        }
+        case FieldKind::Timestamp:
+        case FieldKind::Date: {
+          auto parsed = parse_timestamp(text);
+          ok = parsed.has_value() &&
+               (spec_.columns[c].kind == FieldKind::Timestamp || text.size() == 10);
+          v.i = parsed.value_or(0);
+          break;
+        }
+        case FieldKind::String:
+          v.s = text;
+          break;
+      }
+      if (!ok) {
+        rejects.push_back({line,
+                           fmt::format("bad {} in column {}", kind_name(spec_.columns[c].kind),
+                                       spec_.columns[c].name),
+                           std::string(text.substr(0, kMaxRejectValue))});
+        return false;
+      }
+    }
+    return true;
+  }
+
+  void append(const std::vector<FieldValue>& values, ParsedChunk& out) const {
+    for (size_t c = 0; c < values.size(); ++c) {
+      Column& col = out.table.columns[c];
+      const FieldValue& v = values[c];
+      col.valid.push_back(v.null ? 0 : 1);
+      switch (col.type) {
+        case ColumnType::Int64:
+        case ColumnType::Timestamp:
+          col.ints.push_back(v.i);
+          break;
+        case ColumnType::Double:
+          col.doubles.push_back(v.d);
+          break;
+        case ColumnType::String:
+          col.codes.push_back(v.null ? 0 : out.strings[c].intern(v.s));
+          break;
+      }
+    }
+  }
+
+  const TableSpec& spec_;
+  size_t header_size_;
+  std::vector<size_t> file_index_;
+};
+
+template <class T>
+void append_all(std::vector<T>& to, const std::vector<T>& from) {
+  to.insert(to.end(), from.begin(), from.end());
+}
+
+// Appends a parsed chunk to the table, re-coding its strings against the table's dictionaries.
+void merge(ParsedChunk&& chunk, RawTable& raw,
+           std::vector<std::shared_ptr<StringDictionary>>& dictionaries) {
+  for (size_t c = 0; c < raw.table.columns.size(); ++c) {
+    Column& to = raw.table.columns[c];
+    Column& from = chunk.table.columns[c];
+    append_all(to.valid, from.valid);
+    append_all(to.ints, from.ints);
+    append_all(to.doubles, from.doubles);
+    if (to.type != ColumnType::String) continue;
+    std::vector<uint32_t> recode(chunk.strings[c].size());
+    for (uint32_t k = 0; k < recode.size(); ++k)
+      recode[k] = dictionaries[c]->intern(chunk.strings[c].at(k));
+    for (size_t r = 0; r < from.codes.size(); ++r)
+      to.codes.push_back(from.valid[r] ? recode[from.codes[r]] : 0);
+  }
+  raw.rows_read += chunk.rows;
+  for (auto& reject : chunk.rejects) raw.rejects.push_back(std::move(reject));
+}
+
+}  // namespace
+
+RawTable load_raw_table(const TableSpec& spec, const std::filesystem::path& hosp_dir, int threads) {
+  RawTable raw;
+  raw.spec = &spec;
+  const auto path = find_table_file(hosp_dir, spec.name);
+  raw.file = path.string();
+  raw.table = empty_table(spec);
+  std::vector<std::shared_ptr<StringDictionary>> dictionaries(spec.columns.size());
+  for (size_t c = 0; c < spec.columns.size(); ++c) {
+    if (raw.table.columns[c].type != ColumnType::String) continue;
+    dictionaries[c] = std::make_shared<StringDictionary>();
+    raw.table.columns[c].dictionary = dictionaries[c];
+  }
+
+  CsvChunker chunker(open_byte_source(path), raw.file);
+  const ChunkParser parser(spec, chunker.header(), raw.file);
+  run_ordered_pipeline<CsvChunk, ParsedChunk>(
+      threads, [&] { return chunker.next(); },
+      [&](const CsvChunk& chunk) { return parser.parse(chunk); },
+      [&](ParsedChunk&& chunk) { merge(std::move(chunk), raw, dictionaries); });
+  raw.bytes_read = static_cast<int64_t>(chunker.bytes_consumed());
+  return raw;
+}
+
+}  // namespace ehrtok::mimic

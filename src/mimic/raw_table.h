@@ -1,0 +1,36 @@
+// Importing one MIMIC-IV table (the raw_* assets): the used columns, typed, in file order, with
+// every row that could not be read accounted for as a reject.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "mimic/schemas.h"
+#include "table/column.h"
+
+namespace ehrtok::mimic {
+
+struct Reject {
+  int64_t line;        // physical line in the file where the record starts (header is line 1)
+  std::string reason;  // e.g. "bad timestamp in column charttime"
+  std::string value;   // the offending text (shortened), empty when not about one field
+};
+
+struct RawTable {
+  const TableSpec* spec = nullptr;
+  std::string file;             // the file read
+  Table table;                  // the spec's columns, all nullable; row i = i-th kept record
+  std::vector<Reject> rejects;  // in file order
+  int64_t rows_read = 0;        // records after the header (blank lines are not records)
+  int64_t bytes_read = 0;       // bytes of the file (compressed size for gzip)
+
+  int64_t rows_kept() const { return static_cast<int64_t>(table.num_rows()); }
+};
+
+// Reads `spec`'s table from `hosp_dir` (NAME.csv.gz or NAME.csv) with `threads` threads.
+// Throws InputError naming the file for a missing file, a missing column or a corrupt stream.
+RawTable load_raw_table(const TableSpec& spec, const std::filesystem::path& hosp_dir, int threads);
+
+}  // namespace ehrtok::mimic

@@ -1,0 +1,56 @@
+// A Parquet file writer for flat schemas, written from the Apache Parquet format specification.
+//
+// Supported: INT64, DOUBLE, TIMESTAMP(MICROS, isAdjustedToUTC=false) stored as INT64, and UTF-8
+// strings stored as BYTE_ARRAY with dictionary encoding. REQUIRED columns for non-nullable
+// fields, OPTIONAL columns with RLE definition levels for nullable ones. Pages are compressed with
+// ZSTD. Every column chunk carries statistics (min, max, null count).
+//
+// The bytes written depend only on the values given, never on timing or thread count.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "table/column.h"
+
+namespace ehrtok::parquet {
+
+struct WriterOptions {
+  int zstd_level = 3;
+  // A data page holds at most this many values; a new page starts after it.
+  size_t page_values = 128 * 1024;
+  std::string created_by = "ehrtok";
+};
+
+// Writes one Parquet file at `path` (the caller chooses a temporary name and renames it).
+// Usage: construct, call write_row_group() once per row group, then finish().
+class FileWriter {
+ public:
+  FileWriter(std::string path, std::vector<Field> schema, WriterOptions options = {});
+  ~FileWriter();  // closes the file if finish() was not called; the file is then incomplete
+  FileWriter(const FileWriter&) = delete;
+  FileWriter& operator=(const FileWriter&) = delete;
+
+  // Appends a row group: one slice per schema field, all of equal length, types matching the
+  // schema. Throws std::runtime_error on an I/O error or a schema mismatch.
+  void write_row_group(const std::vector<ColumnSlice>& columns);
+  // Writes the footer and closes the file.
+  void finish();
+
+ private:
+  struct RowGroupMeta;
+  std::string path_;
+  std::vector<Field> schema_;
+  WriterOptions options_;
+  std::FILE* file_ = nullptr;
+  uint64_t offset_ = 0;
+  std::vector<RowGroupMeta> row_groups_;
+};
+
+// Convenience: writes `table` to `path` in row groups of at most `row_group_rows` rows.
+void write_table(const std::string& path, const Table& table, size_t row_group_rows = 1 << 20,
+                 WriterOptions options = {});
+
+}  // namespace ehrtok::parquet

@@ -1,0 +1,26 @@
+#include "table/column.h"
+
+#include <stdexcept>
+
+namespace ehrtok {
+
+size_t Column::size() const {
+  switch (type) {
+    case ColumnType::Int64:
+    case ColumnType::Timestamp:
+      return ints.size();
+    case ColumnType::Double:
+      return doubles.size();
+    case ColumnType::String:
+      return codes.size();
+  }
+  return 0;
+}
+
+const Column& Table::column(std::string_view name) const {
+  for (size_t i = 0; i < fields.size(); ++i)
+    if (fields[i].name == name) return columns[i];
+  throw std::out_of_range("no column named " + std::string(name));
+}
+
+}  // namespace ehrtok

@@ -1,0 +1,62 @@
+// Typed, columnar storage for asset rows: the in-memory form every asset computes on and the
+// Parquet writer reads from.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "table/string_dictionary.h"
+
+namespace ehrtok {
+
+// The logical types of SPEC.md ("Column types"). Timestamps are microseconds since
+// 1970-01-01 00:00:00, not UTC-adjusted (wall-clock time as written in MIMIC).
+enum class ColumnType : uint8_t { Int64, Double, Timestamp, String };
+
+// One column: exactly one of the value vectors is used, chosen by `type`.
+// `valid` is empty when the column has no NULL; otherwise it holds 1 (value) or 0 (NULL) per row
+// and the value slot of a NULL row holds an unspecified placeholder.
+struct Column {
+  Column() = default;
+  explicit Column(ColumnType t) : type(t) {}
+
+  ColumnType type = ColumnType::Int64;
+  std::vector<int64_t> ints;                           // Int64 and Timestamp
+  std::vector<double> doubles;                         // Double
+  std::vector<uint32_t> codes;                         // String: index into `dictionary`
+  std::shared_ptr<const StringDictionary> dictionary;  // String only
+  std::vector<uint8_t> valid;
+
+  size_t size() const;
+  bool is_null(size_t row) const { return !valid.empty() && valid[row] == 0; }
+  std::string_view string_at(size_t row) const { return dictionary->at(codes[row]); }
+};
+
+// A named column of a schema.
+struct Field {
+  std::string name;
+  ColumnType type;
+  bool nullable;
+};
+
+// A table: a schema and one column per field, all of equal length.
+struct Table {
+  std::vector<Field> fields;
+  std::vector<Column> columns;
+
+  size_t num_rows() const { return columns.empty() ? 0 : columns.front().size(); }
+  const Column& column(std::string_view name) const;
+};
+
+// A window [offset, offset + length) of rows of a column: what the Parquet writer encodes.
+struct ColumnSlice {
+  const Column* column;
+  size_t offset;
+  size_t length;
+};
+
+}  // namespace ehrtok

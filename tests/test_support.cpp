@@ -1,0 +1,121 @@
+#include "test_support.h"
+
+#include <isa-l.h>
+
+#include <cmath>
+#include <fstream>
+#include <random>
+
+#include <fmt/format.h>
+
+#include "io/csv_scanner.h"
+#include "table/timestamp.h"
+
+namespace ehrtok::testing {
+
+std::filesystem::path demo_hosp_dir() { return "../shared/data/mimic-iv-demo-2.2/hosp"; }
+std::filesystem::path golden_dir() { return "../shared/data/expected/mimic-iv-demo-2.2"; }
+bool demo_available() {
+  return std::filesystem::is_directory(demo_hosp_dir()) &&
+         std::filesystem::is_directory(golden_dir());
+}
+
+TempDir::TempDir() {
+  std::random_device rd;
+  path_ = std::filesystem::temp_directory_path() / fmt::format("ehrtok-test-{:x}", rd());
+  std::filesystem::create_directories(path_);
+}
+TempDir::~TempDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
+}
+
+std::vector<std::vector<std::string>> read_csv_rows(const std::filesystem::path& file) {
+  CsvChunker chunker(open_byte_source(file), file.string());
+  std::vector<std::vector<std::string>> rows{chunker.header()};
+  std::vector<CsvField> fields;
+  std::string scratch;
+  while (auto chunk = chunker.next()) {
+    CsvRecordSplitter splitter(chunk->bytes, chunk->first_line);
+    int64_t line;
+    bool malformed;
+    while (splitter.next(fields, line, malformed)) {
+      auto& row = rows.emplace_back();
+      for (const auto& f : fields) row.emplace_back(unescape(f, scratch));
+    }
+  }
+  return rows;
+}
+
+std::string cell_text(const Column& c, size_t row) {
+  if (c.is_null(row)) return "";
+  switch (c.type) {
+    case ColumnType::Int64:
+      return std::to_string(c.ints[row]);
+    case ColumnType::Timestamp:
+      return format_timestamp(c.ints[row]);
+    case ColumnType::Double:
+      return fmt::format("{}", c.doubles[row]);
+    case ColumnType::String:
+      return std::string(c.string_at(row));
+  }
+  return "";
+}
+
+namespace {
+
+bool doubles_match(const std::string& expected, double actual) {
+  const double e = std::stod(expected);
+  return std::fabs(e - actual) <= 1e-12 * std::max(std::fabs(e), std::fabs(actual));
+}
+
+}  // namespace
+
+std::string diff_against_golden(const Table& table, const std::filesystem::path& golden) {
+  const auto rows = read_csv_rows(golden);
+  std::string out;
+  std::vector<std::string> names;
+  for (const auto& f : table.fields) names.push_back(f.name);
+  if (rows.front() != names)
+    return fmt::format("header: expected {}, got {}", fmt::join(rows.front(), ","),
+                       fmt::join(names, ","));
+  if (rows.size() - 1 != table.num_rows())
+    out += fmt::format("rows: expected {}, got {}\n", rows.size() - 1, table.num_rows());
+  int differences = 0;
+  for (size_t r = 0; r + 1 < rows.size() && r < table.num_rows() && differences < 10; ++r) {
+    for (size_t c = 0; c < names.size(); ++c) {
+      const Column& col = table.columns[c];
+      const std::string& want = rows[r + 1][c];
+      const bool same = col.type == ColumnType::Double && !want.empty() && !col.is_null(r)
+                            ? doubles_match(want, col.doubles[r])
+                            : want == cell_text(col, r);
+      if (!same) {
+        out += fmt::format("row {} column {}: expected '{}', got '{}'\n", r + 1, names[c], want,
+                           cell_text(col, r));
+        ++differences;
+      }
+    }
+  }
+  return out;
+}
+
+void write_file(const std::filesystem::path& path, const std::string& content) {
+  std::string bytes = content;
+  if (path.extension() == ".gz") {
+    std::string compressed(content.size() + 1024, '\0');
+    isal_zstream stream;
+    isal_deflate_stateless_init(&stream);
+    stream.gzip_flag = IGZIP_GZIP;
+    stream.end_of_stream = 1;
+    stream.next_in = reinterpret_cast<uint8_t*>(bytes.data());
+    stream.avail_in = static_cast<uint32_t>(bytes.size());
+    stream.next_out = reinterpret_cast<uint8_t*>(compressed.data());
+    stream.avail_out = static_cast<uint32_t>(compressed.size());
+    if (isal_deflate_stateless(&stream) != COMP_OK) throw std::runtime_error("gzip failed");
+    compressed.resize(stream.total_out);
+    bytes = std::move(compressed);
+  }
+  std::ofstream(path, std::ios::binary) << bytes;
+}
+
+}  // namespace ehrtok::testing

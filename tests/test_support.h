@@ -1,0 +1,43 @@
+// Shared helpers of the test suite: the demo data location, temp folders, golden comparisons.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "table/column.h"
+
+namespace ehrtok::testing {
+
+// ../shared/data/mimic-iv-demo-2.2/hosp relative to the repository root (tests run from there).
+std::filesystem::path demo_hosp_dir();
+std::filesystem::path golden_dir();
+bool demo_available();
+
+// A fresh, empty folder under the system temp directory, removed at destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// A CSV file's rows as text fields (header first), read with ehrtok's own CSV scanner;
+// `.gz` files are decompressed.
+std::vector<std::vector<std::string>> read_csv_rows(const std::filesystem::path& file);
+
+// Text of a cell as the golden files write it: NULL empty, timestamps "YYYY-MM-DD HH:MM:SS".
+std::string cell_text(const Column& column, size_t row);
+
+// Compares `table` with a golden CSV: same header, same number of rows, every field equal
+// (doubles within a relative tolerance of 1e-12). Returns a description of the first
+// differences, empty when equal.
+std::string diff_against_golden(const Table& table, const std::filesystem::path& golden);
+
+// Writes `content` to `dir/name`, gzip-compressed when name ends in ".gz".
+void write_file(const std::filesystem::path& path, const std::string& content);
+
+}  // namespace ehrtok::testing
