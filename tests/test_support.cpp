@@ -8,6 +8,10 @@
 
 #include <fmt/format.h>
 
+#include "assets/stg_diagnoses.h"
+#include "assets/stg_labs.h"
+#include "assets/stg_medications.h"
+#include "assets/stg_procedures.h"
 #include "io/csv_scanner.h"
 #include "table/timestamp.h"
 
@@ -116,6 +120,35 @@ void write_file(const std::filesystem::path& path, const std::string& content) {
     bytes = std::move(compressed);
   }
   std::ofstream(path, std::ios::binary) << bytes;
+}
+
+std::unique_ptr<InMemoryRun> run_in_memory(const std::filesystem::path& hosp_dir, int threads,
+                                           size_t top_labs) {
+  auto load = [&](const mimic::TableSpec& spec) {
+    return mimic::load_raw_table(spec, hosp_dir, threads);
+  };
+  auto run = std::make_unique<InMemoryRun>(
+      InMemoryRun{load(mimic::labevents()), load(mimic::admissions()), load(mimic::diagnoses_icd()),
+                  load(mimic::procedures_icd()), load(mimic::prescriptions())});
+  InMemoryRun& a = *run;
+  a.top = build_top_200_labs(a.labevents, top_labs);
+  a.quantiles = build_lab_quantiles(a.labevents, a.top);
+  a.admissions = build_stg_admissions(a.admissions_raw);
+  a.dx = build_stg_diagnoses(a.diagnoses_raw, *a.codes);
+  a.pr = build_stg_procedures(a.procedures_raw, *a.codes);
+  a.med = build_stg_medications(a.prescriptions_raw, *a.codes);
+  a.lab = build_stg_labs(a.labevents, a.top, a.quantiles, a.admissions, *a.codes);
+  a.merged = build_events_merged({&a.dx, &a.pr, &a.med, &a.lab}, a.admissions, *a.codes);
+  a.tokens = build_tokens_final(a.merged, *a.codes);
+  return run;
+}
+
+Table InMemoryRun::events_merged_table() const {
+  return events_merged_rows(merged, admissions, codes, 0, merged.events.size());
+}
+
+Table InMemoryRun::tokens_final_table() const {
+  return tokens_final_rows(tokens, merged, admissions, codes, 0, tokens.tokens.size());
 }
 
 }  // namespace ehrtok::testing

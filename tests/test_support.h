@@ -5,6 +5,12 @@
 #include <string>
 #include <vector>
 
+#include "assets/events_merged.h"
+#include "assets/lab_quantiles.h"
+#include "assets/stg_admissions.h"
+#include "assets/tokens_final.h"
+#include "assets/top_200_labs.h"
+#include "mimic/raw_table.h"
 #include "table/column.h"
 
 namespace ehrtok::testing {
@@ -39,5 +45,22 @@ std::string diff_against_golden(const Table& table, const std::filesystem::path&
 
 // Writes `content` to `dir/name`, gzip-compressed when name ends in ".gz".
 void write_file(const std::filesystem::path& path, const std::string& content);
+
+// Every asset of a hosp folder, computed in memory with the library's asset functions.
+struct InMemoryRun {
+  mimic::RawTable labevents, admissions_raw, diagnoses_raw, procedures_raw, prescriptions_raw;
+  TopLabs top;
+  LabQuantiles quantiles;
+  StgAdmissions admissions;
+  std::shared_ptr<CodeBook> codes = std::make_shared<CodeBook>();
+  StagedEvents dx, pr, med, lab;
+  EventsMerged merged;
+  TokensFinal tokens;
+
+  Table events_merged_table() const;
+  Table tokens_final_table() const;
+};
+std::unique_ptr<InMemoryRun> run_in_memory(const std::filesystem::path& hosp_dir, int threads = 2,
+                                           size_t top_labs = 200);
 
 }  // namespace ehrtok::testing

@@ -1,0 +1,124 @@
+#include "io/csv_scanner.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+#include "io/byte_source.h"
+#include "io/input_error.h"
+
+namespace ehrtok {
+namespace {
+
+// A ByteSource over a string that hands out at most `step` bytes a call, to cut records
+// at every possible place.
+class StringSource : public ByteSource {
+ public:
+  StringSource(std::string text, size_t step) : text_(std::move(text)), step_(step) {}
+  size_t read(std::span<char> out) override {
+    const size_t n = std::min({out.size(), step_, text_.size() - pos_});
+    std::memcpy(out.data(), text_.data() + pos_, n);
+    pos_ += n;
+    return n;
+  }
+  uint64_t consumed() const override { return pos_; }
+
+ private:
+  std::string text_;
+  size_t step_;
+  size_t pos_ = 0;
+};
+
+struct Record {
+  int64_t line;
+  std::vector<std::string> fields;
+  bool malformed;
+  bool operator==(const Record&) const = default;
+};
+
+std::vector<Record> scan(const std::string& text, size_t step = 1 << 20, size_t target = 1 << 20,
+                         std::vector<std::string>* header = nullptr) {
+  CsvChunker chunker(std::make_unique<StringSource>(text, step), "test.csv", target);
+  if (header) *header = chunker.header();
+  std::vector<Record> records;
+  std::vector<CsvField> fields;
+  std::string scratch;
+  while (auto chunk = chunker.next()) {
+    CsvRecordSplitter splitter(chunk->bytes, chunk->first_line);
+    Record r;
+    while (splitter.next(fields, r.line, r.malformed)) {
+      r.fields.clear();
+      for (const auto& f : fields) r.fields.emplace_back(unescape(f, scratch));
+      records.push_back(r);
+    }
+  }
+  return records;
+}
+
+TEST(CsvScanner, QuotedFieldsWithCommasDoubledQuotesAndNewlines) {
+  const std::string text =
+      "a,b,c\n"
+      "1,\"x, y\",3\n"
+      "2,\"say \"\"hi\"\"\",\"\"\n"
+      "3,\"two\nlines\",z\n"
+      "4,plain,\n";
+  std::vector<std::string> header;
+  const auto records = scan(text, 1 << 20, 1 << 20, &header);
+  EXPECT_EQ(header, (std::vector<std::string>{"a", "b", "c"}));
+  ASSERT_EQ(records.size(), 4u);
+  EXPECT_EQ(records[0], (Record{2, {"1", "x, y", "3"}, false}));
+  EXPECT_EQ(records[1], (Record{3, {"2", "say \"hi\"", ""}, false}));
+  EXPECT_EQ(records[2], (Record{4, {"3", "two\nlines", "z"}, false}));
+  EXPECT_EQ(records[3], (Record{6, {"4", "plain", ""}, false}));  // line 6: the newline above
+}
+
+TEST(CsvScanner, CrlfLineEndsAndMissingFinalNewline) {
+  const auto records = scan("a,b\r\n1,2\r\n\"q\",4\r\n5,6");
+  ASSERT_EQ(records.size(), 3u);
+  EXPECT_EQ(records[0], (Record{2, {"1", "2"}, false}));
+  EXPECT_EQ(records[1], (Record{3, {"q", "4"}, false}));
+  EXPECT_EQ(records[2], (Record{4, {"5", "6"}, false}));
+}
+
+TEST(CsvScanner, BlankLinesAreNotRecordsButCountAsLines) {
+  const auto records = scan("a\n1\n\n2\n\r\n3\n");
+  ASSERT_EQ(records.size(), 3u);
+  EXPECT_EQ(records[1].line, 4);
+  EXPECT_EQ(records[2].line, 6);
+}
+
+TEST(CsvScanner, SameRecordsWhateverTheReadAndChunkSizes) {
+  std::string text = "id,drug,t\n";
+  for (int i = 0; i < 300; ++i)
+    text += std::to_string(i) + ",\"Drug, \"\"" + std::to_string(i) + "\"\"\nline2\",2100-01-01\n";
+  const auto expected = scan(text);
+  ASSERT_EQ(expected.size(), 300u);
+  EXPECT_EQ(expected[299].line, 2 + 299 * 2);
+  for (size_t step : {1, 3, 7, 64})
+    for (size_t target : {1, 10, 100, 4096}) EXPECT_EQ(scan(text, step, target), expected);
+}
+
+TEST(CsvScanner, QuoteInsideAnUnquotedFieldIsLiteral) {
+  const auto records = scan("a,b\n12\"x,y\n");
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].fields, (std::vector<std::string>{"12\"x", "y"}));
+}
+
+TEST(CsvScanner, MalformedQuotingIsReportedNotFatal) {
+  const auto records = scan("a,b\n\"x\"junk,1\n2,3\n\"open,4\n5,6\n");
+  ASSERT_EQ(records.size(), 3u);
+  EXPECT_TRUE(records[0].malformed);
+  EXPECT_FALSE(records[1].malformed);
+  EXPECT_TRUE(records[2].malformed);  // unterminated: runs to the end of the file
+  EXPECT_EQ(records[2].line, 4);
+}
+
+TEST(CsvScanner, HeaderWithByteOrderMarkAndEmptyFile) {
+  std::vector<std::string> header;
+  scan("\xEF\xBB\xBFsubject_id,hadm_id\n1,2\n", 1 << 20, 1 << 20, &header);
+  EXPECT_EQ(header[0], "subject_id");
+  EXPECT_THROW(scan(""), InputError);
+}
+
+}  // namespace
+}  // namespace ehrtok
