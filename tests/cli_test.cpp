@@ -1,0 +1,186 @@
+// The ehrtok binary end to end: outputs, exit codes, error messages, rejects, determinism.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "test_support.h"
+
+namespace ehrtok {
+namespace {
+
+using testing::TempDir;
+using testing::write_file;
+namespace fs = std::filesystem;
+
+struct Outcome {
+  int exit_code;
+  std::string output;  // stdout and stderr
+};
+
+Outcome ehrtok(const std::string& args) {
+  const std::string command = fmt::format("{} {} 2>&1", EHRTOK_BINARY, args);
+  std::FILE* pipe = popen(command.c_str(), "r");
+  Outcome out{-1, ""};
+  std::array<char, 4096> buffer;
+  while (size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe))
+    out.output.append(buffer.data(), n);
+  const int status = pclose(pipe);
+  out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return out;
+}
+
+std::string read_bytes(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+// Every file below `dir` (relative path -> bytes), run_report.json excepted (it holds timings).
+std::map<std::string, std::string> output_files(const fs::path& dir) {
+  std::map<std::string, std::string> files;
+  for (const auto& e : fs::recursive_directory_iterator(dir))
+    if (e.is_regular_file() && e.path().filename() != "run_report.json")
+      files[fs::relative(e.path(), dir).string()] = read_bytes(e.path());
+  return files;
+}
+
+// A small hosp folder with edge cases: quoted drugs, bad rows, outpatient labs.
+void write_small_hosp(const fs::path& dir) {
+  write_file(dir / "admissions.csv.gz",
+             "subject_id,hadm_id,admittime,dischtime\n"
+             "1,10,2100-01-02 00:00:00,2100-01-05 00:00:00\n"
+             "1,11,2100-03-01 00:00:00,2100-03-02 00:00:00\n"
+             "2,20,2150-06-01 08:00:00,2150-06-03 00:00:00\n");
+  write_file(dir / "diagnoses_icd.csv",
+             "subject_id,hadm_id,seq_num,icd_code,icd_version\n1,10,1,I10,10\n2,20,1,4019,9\n");
+  write_file(
+      dir / "procedures_icd.csv",
+      "subject_id,hadm_id,seq_num,chartdate,icd_code,icd_version\n1,10,1,2100-01-03,0DJ08ZZ,10\n");
+  write_file(dir / "prescriptions.csv.gz",
+             "subject_id,hadm_id,drug,starttime\n"
+             "1,10,\"Sodium Chloride 0.9%, \"\"Flush\"\"\",2100-01-02 01:00:00\n"
+             "1,10,Heparin,not-a-time\n"
+             "2,20,Insulin,2150-06-01 09:00:00\n");
+  write_file(dir / "labevents.csv.gz",
+             "labevent_id,subject_id,hadm_id,itemid,charttime,valuenum\n"
+             "1,1,,50912,2100-01-01 12:00:00,1.1\n"
+             "2,1,10,50912,2100-01-02 05:00:00,0.9\n"
+             "3,1,10,50912,2100-01-04 05:00:00,\n"
+             "4,2,20,51221,2150-06-01 07:00:00,30\n"
+             "5,2,20,51221\n");
+}
+
+TEST(Cli, RunWritesEveryAssetReportAndRejects) {
+  TempDir dir;
+  write_small_hosp(dir.path() / "hosp");
+  const auto result = ehrtok(fmt::format(
+      "run --input {} --output {}", (dir.path() / "hosp").string(), (dir.path() / "out").string()));
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const fs::path out = dir.path() / "out";
+  for (const char* asset :
+       {"top_200_labs", "lab_quantiles", "stg_admissions", "events_merged", "tokens_final"})
+    EXPECT_TRUE(fs::is_regular_file(out / (std::string(asset) + ".parquet"))) << asset;
+  EXPECT_TRUE(fs::is_regular_file(out / "mimic4_tokens.parquet/subject_id=1/data_0.parquet"));
+  EXPECT_TRUE(fs::is_regular_file(out / "mimic4_tokens.parquet/subject_id=2/data_0.parquet"));
+
+  EXPECT_EQ(
+      read_bytes(out / "rejects/prescriptions.csv"),
+      fmt::format("file,line,reason,value\n{},3,bad timestamp in column starttime,not-a-time\n",
+                  (dir.path() / "hosp/prescriptions.csv.gz").string()));
+  EXPECT_EQ(read_bytes(out / "rejects/labevents.csv"),
+            fmt::format("file,line,reason,value\n{},6,\"expected 6 fields, found 4\",\n",
+                        (dir.path() / "hosp/labevents.csv.gz").string()));
+
+  const auto report = nlohmann::json::parse(read_bytes(out / "run_report.json"));
+  std::map<std::string, nlohmann::json> assets;
+  for (const auto& a : report["assets"]) assets[a["name"]] = a;
+  EXPECT_EQ(assets.size(), 15u);
+  EXPECT_EQ(assets["raw_labevents"]["table"]["rows_read"], 5);
+  EXPECT_EQ(assets["raw_labevents"]["table"]["rows_rejected"], 1);
+  EXPECT_EQ(assets["raw_labevents"]["rows_out"], 4);
+  EXPECT_EQ(assets["stg_labs"]["rows_out"], 4);  // the outpatient lab is reclaimed into hadm 10
+  // Every event reaching events_merged: 2 dx + 1 pr + 2 med + 4 lab.
+  EXPECT_EQ(assets["events_merged"]["rows_out"], 9);
+  for (const auto& [name, a] : assets) {
+    EXPECT_TRUE(a.contains("seconds")) << name;
+    int64_t dropped = 0;
+    for (const auto& [rule, rows] : a["dropped"].items()) dropped += rows.get<int64_t>();
+    if (name.rfind("stg_", 0) == 0 || name.rfind("raw_", 0) == 0 || name == "events_merged")
+      EXPECT_EQ(a["rows_in"].get<int64_t>() - dropped, a["rows_out"].get<int64_t>()) << name;
+  }
+}
+
+TEST(Cli, SameBytesWithOneOrTwoThreads) {
+  TempDir dir;
+  fs::path hosp = dir.path() / "hosp";
+  if (testing::demo_available()) {
+    hosp = testing::demo_hosp_dir();
+  } else {
+    write_small_hosp(hosp);
+  }
+  for (int threads : {1, 2}) {
+    const auto result =
+        ehrtok(fmt::format("run --input {} --output {} --threads {}", hosp.string(),
+                           (dir.path() / fmt::format("out{}", threads)).string(), threads));
+    ASSERT_EQ(result.exit_code, 0) << result.output;
+  }
+  const auto one = output_files(dir.path() / "out1");
+  const auto two = output_files(dir.path() / "out2");
+  EXPECT_GT(one.size(), 10u);
+  ASSERT_EQ(one.size(), two.size());
+  for (const auto& [name, bytes] : one) EXPECT_TRUE(two.at(name) == bytes) << name << " differs";
+}
+
+// A failed run: exit code 2, one line naming the file, and no finished-looking asset.
+void expect_input_error(const fs::path& hosp, const fs::path& out, const std::string& message) {
+  const auto result =
+      ehrtok(fmt::format("run --input {} --output {}", hosp.string(), out.string()));
+  EXPECT_EQ(result.exit_code, 2) << result.output;
+  EXPECT_NE(result.output.find("ehrtok: error: " + message), std::string::npos) << result.output;
+  EXPECT_EQ(std::count(result.output.begin(), result.output.end(), '\n'), 1) << result.output;
+  if (fs::exists(out))
+    for (const auto& e : fs::recursive_directory_iterator(out)) {
+      EXPECT_NE(e.path().extension(), ".parquet") << e.path();
+      EXPECT_EQ(e.path().string().find(".ehrtok-tmp"), std::string::npos) << e.path();
+    }
+}
+
+TEST(Cli, MissingTableIsExitCode2) {
+  TempDir dir;
+  write_small_hosp(dir.path());
+  fs::remove(dir.path() / "procedures_icd.csv");
+  expect_input_error(dir.path(), dir.path() / "out",
+                     fmt::format("{}: missing table procedures_icd", dir.path().string()));
+}
+
+TEST(Cli, MissingColumnIsExitCode2) {
+  TempDir dir;
+  write_small_hosp(dir.path());
+  write_file(dir.path() / "diagnoses_icd.csv",
+             "subject_id,hadm_id,icd_code,icd_version\n1,10,I10,10\n");
+  expect_input_error(
+      dir.path(), dir.path() / "out",
+      (dir.path() / "diagnoses_icd.csv").string() + ": missing required column seq_num");
+}
+
+TEST(Cli, CorruptGzipIsExitCode2AndLeavesNoAsset) {
+  TempDir dir;
+  write_small_hosp(dir.path());
+  const std::string gz = read_bytes(dir.path() / "labevents.csv.gz");
+  std::ofstream(dir.path() / "labevents.csv.gz", std::ios::binary) << gz.substr(0, gz.size() - 12);
+  expect_input_error(dir.path(), dir.path() / "out",
+                     (dir.path() / "labevents.csv.gz").string() + ": truncated gzip stream");
+}
+
+TEST(Cli, UsageErrorsAreExitCode2) {
+  EXPECT_EQ(ehrtok("run --output x").exit_code, 2);
+  EXPECT_EQ(ehrtok("frobnicate").exit_code, 2);
+  EXPECT_EQ(ehrtok("--version").exit_code, 0);
+}
+
+}  // namespace
+}  // namespace ehrtok
