@@ -43,14 +43,16 @@ std::vector<Record> scan(const std::string& text, size_t step = 1 << 20, size_t 
   std::vector<Record> records;
   std::vector<CsvField> fields;
   std::string scratch;
+  int64_t first_line = chunker.first_data_line();
   while (auto chunk = chunker.next()) {
-    CsvRecordSplitter splitter(chunk->bytes, chunk->first_line);
+    CsvRecordSplitter splitter(chunk->bytes, first_line);
     Record r;
     while (splitter.next(fields, r.line, r.malformed)) {
       r.fields.clear();
       for (const auto& f : fields) r.fields.emplace_back(unescape(f, scratch));
       records.push_back(r);
     }
+    first_line = splitter.line();
   }
   return records;
 }

@@ -44,8 +44,10 @@ bool CsvChunker::fill(std::string& buffer, size_t want) {
 }
 
 // Scans buffer[scanned..] with the quoting rules of this file, carrying the quote state across
-// calls, and returns one past the last record end seen so far (0 if none). Only quotes and
-// newlines matter here, so the scan jumps between them.
+// calls, and returns one past the last record end seen so far (0 if none). The state only
+// changes at quotes, so the scan jumps from quote to quote with memchr and looks for the last
+// newline of each unquoted stretch with memrchr: both are vectorized in libc, and MIMIC files
+// have few quotes.
 size_t CsvChunker::last_record_end(const std::string& buffer, size_t& scanned,
                                    bool& in_quotes) const {
   const char* data = buffer.data();
@@ -53,30 +55,28 @@ size_t CsvChunker::last_record_end(const std::string& buffer, size_t& scanned,
   size_t end = 0;
   size_t i = scanned;
   while (i < size) {
+    const void* hit = std::memchr(data + i, '"', size - i);
+    const size_t q = hit ? static_cast<const char*>(hit) - data : size;
     if (in_quotes) {
-      const void* q = std::memchr(data + i, '"', size - i);
-      if (!q) {
-        i = size;
+      if (q + 1 >= size) {  // no closing quote yet, or can't tell yet whether it is doubled
+        i = std::min(q, size);
         break;
       }
-      i = static_cast<const char*>(q) - data + 1;
-      if (i == size) {  // can't tell yet whether this quote is doubled
-        --i;
-        break;
-      }
+      i = q + 1;
       if (data[i] == '"')
         ++i;
       else
         in_quotes = false;
       continue;
     }
-    const char c = data[i];
-    if (c == '\n') {
-      end = i + 1;
-    } else if (c == '"' && (i == 0 || data[i - 1] == ',' || data[i - 1] == '\n')) {
-      in_quotes = true;
+    if (const void* nl = memrchr(data + i, '\n', q - i))
+      end = static_cast<const char*>(nl) - data + 1;
+    if (q == size) {
+      i = size;
+      break;
     }
-    ++i;
+    in_quotes = q == 0 || data[q - 1] == ',' || data[q - 1] == '\n';
+    i = q + 1;
   }
   scanned = i;
   return end;
@@ -84,30 +84,24 @@ size_t CsvChunker::last_record_end(const std::string& buffer, size_t& scanned,
 
 std::optional<CsvChunk> CsvChunker::next() {
   CsvChunk chunk;
-  chunk.bytes = std::move(carry_);
+  chunk.bytes.reserve(carry_.size() + target_bytes_ + (1 << 16));
+  chunk.bytes = carry_;
   carry_.clear();
   size_t scanned = 0;
   bool in_quotes = false;
-  size_t end = 0;
-  while (true) {
-    if (chunk.bytes.size() < target_bytes_ || end == 0) {
-      const size_t want =
-          std::max(target_bytes_ - std::min(target_bytes_, chunk.bytes.size()), size_t{1} << 16);
-      if (fill(chunk.bytes, want)) {
-        end = std::max(end, last_record_end(chunk.bytes, scanned, in_quotes));
-        continue;
-      }
-    }
-    break;
+  size_t end = last_record_end(chunk.bytes, scanned, in_quotes);
+  while (chunk.bytes.size() < target_bytes_ || end == 0) {
+    const size_t want =
+        std::max(target_bytes_ - std::min(target_bytes_, chunk.bytes.size()), size_t{1} << 16);
+    if (!fill(chunk.bytes, want)) break;
+    end = std::max(end, last_record_end(chunk.bytes, scanned, in_quotes));
   }
   if (chunk.bytes.empty()) return std::nullopt;
   if (!eof_ && end < chunk.bytes.size()) {
     carry_.assign(chunk.bytes, end, std::string::npos);
     chunk.bytes.resize(end);
   }
-  chunk.first_line = next_line_;
   chunk.index = next_index_++;
-  next_line_ += std::count(chunk.bytes.begin(), chunk.bytes.end(), '\n');
   return chunk;
 }
 
@@ -129,7 +123,7 @@ void CsvChunker::read_header() {
     throw InputError(fmt::format("{}:1: malformed header line", file_name_));
   std::string scratch;
   for (const auto& f : fields) header_.emplace_back(unescape(f, scratch));
-  next_line_ = splitter.line();
+  first_data_line_ = splitter.line();
   carry_.assign(buffer, bom + splitter.position(), std::string::npos);
 }
 
@@ -144,7 +138,12 @@ bool CsvRecordSplitter::next(std::vector<CsvField>& fields, int64_t& line, bool&
     ++line_;
   }
   if (pos_ >= size) return false;
-  fields.clear();
+  // Fields are stored by index into a vector that only grows: no per-record allocation.
+  size_t count = 0;
+  auto store = [&](const CsvField& f) {
+    if (count == fields.size()) fields.resize(count + 8);
+    fields[count++] = f;
+  };
   malformed = false;
   line = line_;
   size_t i = pos_;
@@ -158,7 +157,8 @@ bool CsvRecordSplitter::next(std::vector<CsvField>& fields, int64_t& line, bool&
         if (!q) {  // unterminated: the rest of the chunk is this field
           line_ += std::count(data + start, data + size, '\n');
           field.text = {data + start, size - start};
-          fields.push_back(field);
+          store(field);
+          fields.resize(count);
           malformed = true;
           pos_ = size;
           return true;
@@ -187,7 +187,7 @@ bool CsvRecordSplitter::next(std::vector<CsvField>& fields, int64_t& line, bool&
       if (stop > start && data[stop - 1] == '\r' && (i == size || data[i] == '\n')) --stop;
       field.text = {data + start, stop - start};
     }
-    fields.push_back(field);
+    store(field);
     if (i < size && data[i] == ',') {
       ++i;
       continue;
@@ -198,6 +198,7 @@ bool CsvRecordSplitter::next(std::vector<CsvField>& fields, int64_t& line, bool&
       ++line_;
     }
     pos_ = i;
+    fields.resize(count);
     return true;
   }
 }

@@ -30,11 +30,11 @@ struct CsvField {
 // The field's value with doubled quotes undone; `scratch` holds the bytes when needed.
 std::string_view unescape(const CsvField& field, std::string& scratch);
 
-// A run of whole records cut from a file. `first_line` is the 1-based physical line number at
-// which the chunk starts; `index` counts chunks from 0 in file order.
+// A run of whole records cut from a file; `index` counts chunks from 0 in file order.
+// Line numbers are not counted while cutting (that would be a second pass on the one sequential
+// thread): a chunk's splitter counts its lines, and the in-order consumer adds them up.
 struct CsvChunk {
   std::string bytes;
-  int64_t first_line = 0;
   size_t index = 0;
 };
 
@@ -46,6 +46,8 @@ class CsvChunker {
              size_t target_bytes = 8 << 20);
   // The header's field names. Throws InputError if the file is empty.
   const std::vector<std::string>& header() const { return header_; }
+  // The 1-based line number at which the first chunk starts.
+  int64_t first_data_line() const { return first_data_line_; }
   std::optional<CsvChunk> next();
   uint64_t bytes_consumed() const { return source_->consumed(); }
 
@@ -59,12 +61,13 @@ class CsvChunker {
   size_t target_bytes_;
   std::vector<std::string> header_;
   std::string carry_;
-  int64_t next_line_ = 1;
+  int64_t first_data_line_ = 1;
   size_t next_index_ = 0;
   bool eof_ = false;
 };
 
-// Splits the records of one chunk in order.
+// Splits the records of one chunk in order. Line numbers count from `first_line` at the start
+// of the chunk (pass 0 for numbers relative to the chunk).
 class CsvRecordSplitter {
  public:
   CsvRecordSplitter(std::string_view bytes, int64_t first_line) : data_(bytes), line_(first_line) {}

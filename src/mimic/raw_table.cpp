@@ -58,8 +58,9 @@ Table empty_table(const TableSpec& spec) {
 struct ParsedChunk {
   Table table;
   std::vector<StringDictionary> strings;  // one per column (used by String columns only)
-  std::vector<Reject> rejects;
+  std::vector<Reject> rejects;            // lines relative to the chunk's first line
   int64_t rows = 0;
+  int64_t lines = 0;  // physical lines in the chunk
 };
 
 // One field converted; `null` for an empty unquoted field.
@@ -87,7 +88,7 @@ class ChunkParser {
 
   ParsedChunk parse(const CsvChunk& chunk) const {
     ParsedChunk out{empty_table(spec_), std::vector<StringDictionary>(spec_.columns.size()), {}, 0};
-    CsvRecordSplitter splitter(chunk.bytes, chunk.first_line);
+    CsvRecordSplitter splitter(chunk.bytes, 0);
     std::vector<CsvField> fields;
     std::vector<FieldValue> values(spec_.columns.size());
     std::vector<std::string> scratch(spec_.columns.size());
@@ -106,6 +107,7 @@ class ChunkParser {
       }
       if (convert(fields, values, scratch, line, out.rejects)) append(values, out);
     }
+    out.lines = splitter.line();
     return out;
   }
 
@@ -181,29 +183,42 @@ class ChunkParser {
   std::vector<size_t> file_index_;
 };
 
-template <class T>
-void append_all(std::vector<T>& to, const std::vector<T>& from) {
-  to.insert(to.end(), from.begin(), from.end());
-}
-
-// Appends a parsed chunk to the table, re-coding its strings against the table's dictionaries.
-void merge(ParsedChunk&& chunk, RawTable& raw,
-           std::vector<std::shared_ptr<StringDictionary>>& dictionaries) {
+// Account for a parsed chunk in file order: re-code its strings against the table's
+// dictionaries and turn its reject lines into file lines (`next_line` is where it starts).
+void account(ParsedChunk& chunk, RawTable& raw,
+             std::vector<std::shared_ptr<StringDictionary>>& dictionaries, int64_t& next_line) {
   for (size_t c = 0; c < raw.table.columns.size(); ++c) {
-    Column& to = raw.table.columns[c];
-    Column& from = chunk.table.columns[c];
-    append_all(to.valid, from.valid);
-    append_all(to.ints, from.ints);
-    append_all(to.doubles, from.doubles);
-    if (to.type != ColumnType::String) continue;
+    Column& col = chunk.table.columns[c];
+    if (col.type != ColumnType::String) continue;
     std::vector<uint32_t> recode(chunk.strings[c].size());
     for (uint32_t k = 0; k < recode.size(); ++k)
       recode[k] = dictionaries[c]->intern(chunk.strings[c].at(k));
-    for (size_t r = 0; r < from.codes.size(); ++r)
-      to.codes.push_back(from.valid[r] ? recode[from.codes[r]] : 0);
+    for (size_t r = 0; r < col.codes.size(); ++r)
+      col.codes[r] = col.valid[r] ? recode[col.codes[r]] : 0;
   }
+  chunk.strings.clear();
   raw.rows_read += chunk.rows;
-  for (auto& reject : chunk.rejects) raw.rejects.push_back(std::move(reject));
+  for (auto& reject : chunk.rejects) {
+    reject.line += next_line;
+    raw.rejects.push_back(std::move(reject));
+  }
+  chunk.rejects.clear();
+  next_line += chunk.lines;
+}
+
+template <class T>
+void append(std::vector<T>& to, const std::vector<T>& from) {
+  to.insert(to.end(), from.begin(), from.end());
+}
+
+void append(Table& table, const Table& chunk) {
+  for (size_t c = 0; c < table.columns.size(); ++c) {
+    const Column& from = chunk.columns[c];
+    append(table.columns[c].valid, from.valid);
+    append(table.columns[c].ints, from.ints);
+    append(table.columns[c].doubles, from.doubles);
+    append(table.columns[c].codes, from.codes);
+  }
 }
 
 }  // namespace
@@ -223,10 +238,14 @@ RawTable load_raw_table(const TableSpec& spec, const std::filesystem::path& hosp
 
   CsvChunker chunker(open_byte_source(path), raw.file);
   const ChunkParser parser(spec, chunker.header(), raw.file);
+  int64_t next_line = chunker.first_data_line();
   run_ordered_pipeline<CsvChunk, ParsedChunk>(
       threads, [&] { return chunker.next(); },
       [&](const CsvChunk& chunk) { return parser.parse(chunk); },
-      [&](ParsedChunk&& chunk) { merge(std::move(chunk), raw, dictionaries); });
+      [&](ParsedChunk&& chunk) {
+        account(chunk, raw, dictionaries, next_line);
+        append(raw.table, chunk.table);
+      });
   raw.bytes_read = static_cast<int64_t>(chunker.bytes_consumed());
   return raw;
 }
