@@ -76,6 +76,11 @@ TEST(StgLabs, QuantileBinsAreInclusiveAboveAndNullHasItsOwnCode) {
   EXPECT_EQ(quantile_bin(cuts, 4, 1.5), 2);
   EXPECT_EQ(quantile_bin(cuts, 4, 2), 2);  // first k with v <= qk
   EXPECT_EQ(quantile_bin(cuts, 4, 3.5), 5);
+  // Interpolated cut points can step down in the last bit; the first cut >= value still wins.
+  const std::vector<double> tied = {0.1, 0.1};
+  const double wobbly[] = {quantile_cont(tied, 0.1), quantile_cont(tied, 0.2),
+                           quantile_cont(tied, 0.3)};
+  EXPECT_EQ(quantile_bin(wobbly, 3, 0.1), 1);
   Hosp h;
   h.admissions += "1,10,2100-01-01 00:00:00,\n";
   h.labevents +=
@@ -112,8 +117,9 @@ TEST(StgMedications, SeqNumByStarttimeNullsLastThenFileOrder) {
       "1,10,B,2100-01-01 05:00:00\n"
       "1,10,\"A, \"\"x\"\"\",2100-01-01 05:00:00\n"
       "1,10,D,2100-01-01 01:00:00\n"
-      "1,,E,2100-01-01 01:00:00\n"    // hadm_id NULL: dropped
-      "1,10,,2100-01-01 01:00:00\n";  // drug NULL: dropped
+      "1,,E,2100-01-01 01:00:00\n"        // hadm_id NULL: dropped
+      "1,10,,2100-01-01 01:00:00\n"       // drug NULL: dropped
+      "1,10,\"\",2100-01-01 01:00:00\n";  // a quoted empty drug is NULL too
   const auto run = h.run();
   // Order of events: the NULL starttime is -0.001 h (first), then by time; equal times by seq_num.
   EXPECT_EQ(

@@ -127,10 +127,13 @@ std::unique_ptr<InMemoryRun> run_in_memory(const std::filesystem::path& hosp_dir
   auto load = [&](const mimic::TableSpec& spec) {
     return mimic::load_raw_table(spec, hosp_dir, threads);
   };
-  auto run = std::make_unique<InMemoryRun>(
-      InMemoryRun{load(mimic::labevents()), load(mimic::admissions()), load(mimic::diagnoses_icd()),
-                  load(mimic::procedures_icd()), load(mimic::prescriptions())});
+  auto run = std::make_unique<InMemoryRun>();
   InMemoryRun& a = *run;
+  a.labevents = load(mimic::labevents());
+  a.admissions_raw = load(mimic::admissions());
+  a.diagnoses_raw = load(mimic::diagnoses_icd());
+  a.procedures_raw = load(mimic::procedures_icd());
+  a.prescriptions_raw = load(mimic::prescriptions());
   a.top = build_top_200_labs(a.labevents, top_labs);
   a.quantiles = build_lab_quantiles(a.labevents, a.top);
   a.admissions = build_stg_admissions(a.admissions_raw);

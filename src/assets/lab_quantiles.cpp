@@ -35,8 +35,12 @@ double quantile_cont(const std::vector<double>& sorted, double q) {
 }
 
 int quantile_bin(const double* cut_points, int count, double value) {
-  // Cut points are non-decreasing, so the bin is one plus the number of cut points below value.
-  return static_cast<int>(std::lower_bound(cut_points, cut_points + count, value) - cut_points) + 1;
+  // A straight scan, not a binary search: interpolated cut points may step down by one unit in
+  // the last place (values [0.1, 0.1] give q2 = 0.10000000000000002, q3 = 0.09999999999999999),
+  // and SPEC.md takes the first k with value <= q_k.
+  for (int k = 0; k < count; ++k)
+    if (value <= cut_points[k]) return k + 1;
+  return count + 1;
 }
 
 LabQuantiles build_lab_quantiles(const mimic::RawTable& labevents, const TopLabs& top,

@@ -32,7 +32,7 @@ double quantile_cont(const std::vector<double>& sorted, double q);
 LabQuantiles build_lab_quantiles(const mimic::RawTable& labevents, const TopLabs& top,
                                  const QuantileOptions& options = {});
 
-// Which bin a value falls in: 1 if v <= q1, 2 if v <= q2, ..., n if above all cut points.
+// Which bin a value falls in: the first k with v <= q_k, or count + 1 above all cut points.
 int quantile_bin(const double* cut_points, int count, double value);
 
 }  // namespace ehrtok

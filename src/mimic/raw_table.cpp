@@ -119,7 +119,8 @@ class ChunkParser {
       const CsvField& field = fields[file_index_[c]];
       const std::string_view text = unescape(field, scratch[c]);
       FieldValue& v = values[c];
-      v.null = text.empty() && !(field.quoted && spec_.columns[c].kind == FieldKind::String);
+      // Quoted or not, an empty field is NULL, as the reference's CSV reader has it.
+      v.null = text.empty();
       if (v.null) continue;
       bool ok = true;
       switch (spec_.columns[c].kind) {

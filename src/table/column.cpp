@@ -4,6 +4,20 @@
 
 namespace ehrtok {
 
+const char* column_type_name(ColumnType type) {
+  switch (type) {
+    case ColumnType::Int64:
+      return "INT64";
+    case ColumnType::Double:
+      return "DOUBLE";
+    case ColumnType::Timestamp:
+      return "TIMESTAMP";
+    case ColumnType::String:
+      return "STRING";
+  }
+  return "?";
+}
+
 size_t Column::size() const {
   switch (type) {
     case ColumnType::Int64:

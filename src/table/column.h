@@ -17,6 +17,9 @@ namespace ehrtok {
 // 1970-01-01 00:00:00, not UTC-adjusted (wall-clock time as written in MIMIC).
 enum class ColumnType : uint8_t { Int64, Double, Timestamp, String };
 
+// "INT64", "DOUBLE", "TIMESTAMP" or "STRING", for messages.
+const char* column_type_name(ColumnType type);
+
 // One column: exactly one of the value vectors is used, chosen by `type`.
 // `valid` is empty when the column has no NULL; otherwise it holds 1 (value) or 0 (NULL) per row
 // and the value slot of a NULL row holds an unspecified placeholder.

@@ -1,0 +1,132 @@
+// The file layout: "PAR1", the column chunks of each row group in schema order, the FileMetaData
+// footer, its 4-byte little-endian length, "PAR1".
+#include "parquet/parquet_writer.h"
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <utility>
+
+#include "parquet/column_writer.h"
+#include "parquet/file_metadata.h"
+#include "parquet/zstd_compressor.h"
+
+namespace ehrtok::parquet {
+
+struct FileWriter::RowGroupMeta : RowGroupMetadata {};
+
+namespace {
+
+constexpr char kMagic[4] = {'P', 'A', 'R', '1'};
+
+std::runtime_error file_error(const std::string& path, const std::string& what) {
+  return std::runtime_error(path + ": " + what);
+}
+
+void write_bytes(std::FILE* file, const std::string& path, const void* data, size_t size) {
+  if (size != 0 && std::fwrite(data, 1, size, file) != size) {
+    throw file_error(path, std::string("write failed: ") + std::strerror(errno));
+  }
+}
+
+void shift_offsets(ColumnChunkMetadata& chunk, int64_t base) {
+  chunk.data_page_offset += base;
+  if (chunk.dictionary_page_offset) *chunk.dictionary_page_offset += base;
+}
+
+}  // namespace
+
+FileWriter::FileWriter(std::string path, std::vector<Field> schema, WriterOptions options)
+    : path_(std::move(path)), schema_(std::move(schema)), options_(std::move(options)) {
+  if (options_.page_values == 0) throw file_error(path_, "page_values must be positive");
+  file_ = std::fopen(path_.c_str(), "wb");
+  if (file_ == nullptr) {
+    throw file_error(path_, std::string("cannot open for writing: ") + std::strerror(errno));
+  }
+  write_bytes(file_, path_, kMagic, sizeof kMagic);
+  offset_ = sizeof kMagic;
+}
+
+FileWriter::~FileWriter() {
+  if (file_ != nullptr) std::fclose(file_);
+}
+
+void FileWriter::write_row_group(const std::vector<ColumnSlice>& columns) {
+  if (file_ == nullptr) throw file_error(path_, "write_row_group after finish");
+  if (columns.size() != schema_.size()) {
+    throw file_error(path_, "row group has " + std::to_string(columns.size()) +
+                                " columns, schema has " + std::to_string(schema_.size()));
+  }
+  try {
+    for (size_t i = 0; i < columns.size(); ++i) check_slice(schema_[i], columns[i]);
+  } catch (const std::runtime_error& e) {
+    throw file_error(path_, e.what());
+  }
+  const size_t rows = columns.empty() ? 0 : columns.front().length;
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (columns[i].length != rows) {
+      throw file_error(path_, "column '" + schema_[i].name + "' has " +
+                                  std::to_string(columns[i].length) + " rows, column '" +
+                                  schema_[0].name + "' has " + std::to_string(rows));
+    }
+  }
+  // A row group without rows holds nothing a reader needs; leaving it out keeps every reader happy
+  // (the footer alone carries the schema).
+  if (rows == 0) return;
+
+  ZstdCompressor zstd(options_.zstd_level);
+  RowGroupMeta group;
+  group.num_rows = static_cast<int64_t>(rows);
+  for (size_t i = 0; i < columns.size(); ++i) {
+    EncodedChunk chunk;
+    try {
+      chunk = encode_column_chunk(schema_[i], columns[i], options_.page_values, zstd);
+    } catch (const std::runtime_error& e) {  // a page or string too large for the format
+      throw file_error(path_, "column '" + schema_[i].name + "': " + e.what());
+    }
+    shift_offsets(chunk.metadata, static_cast<int64_t>(offset_));
+    write_bytes(file_, path_, chunk.bytes.data(), chunk.bytes.size());
+    offset_ += chunk.bytes.size();
+    group.columns.push_back(std::move(chunk.metadata));
+  }
+  row_groups_.push_back(std::move(group));
+}
+
+void FileWriter::finish() {
+  if (file_ == nullptr) throw file_error(path_, "finish called twice");
+  std::vector<const RowGroupMetadata*> groups;
+  for (const RowGroupMeta& group : row_groups_) groups.push_back(&group);
+  const std::vector<uint8_t> footer = serialize_file_metadata(schema_, groups, options_.created_by);
+  const auto length = static_cast<uint32_t>(footer.size());
+  const uint8_t length_le[4] = {static_cast<uint8_t>(length), static_cast<uint8_t>(length >> 8),
+                                static_cast<uint8_t>(length >> 16),
+                                static_cast<uint8_t>(length >> 24)};
+  write_bytes(file_, path_, footer.data(), footer.size());
+  write_bytes(file_, path_, length_le, sizeof length_le);
+  write_bytes(file_, path_, kMagic, sizeof kMagic);
+  offset_ += footer.size() + sizeof length_le + sizeof kMagic;
+  std::FILE* file = std::exchange(file_, nullptr);
+  if (std::fclose(file) != 0) {
+    throw file_error(path_, std::string("close failed: ") + std::strerror(errno));
+  }
+}
+
+void write_table(const std::string& path, const Table& table, size_t row_group_rows,
+                 WriterOptions options) {
+  if (table.fields.size() != table.columns.size()) {
+    throw file_error(path, "table has " + std::to_string(table.fields.size()) + " fields and " +
+                               std::to_string(table.columns.size()) + " columns");
+  }
+  if (row_group_rows == 0) throw file_error(path, "row_group_rows must be positive");
+  FileWriter writer(path, table.fields, std::move(options));
+  const size_t rows = table.num_rows();
+  std::vector<ColumnSlice> slices(table.columns.size());
+  for (size_t begin = 0; begin < rows; begin += row_group_rows) {
+    const size_t length = std::min(row_group_rows, rows - begin);
+    for (size_t i = 0; i < slices.size(); ++i) slices[i] = {&table.columns[i], begin, length};
+    writer.write_row_group(slices);
+  }
+  writer.finish();
+}
+
+}  // namespace ehrtok::parquet
