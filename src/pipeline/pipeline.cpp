@@ -25,7 +25,8 @@
 namespace ehrtok {
 namespace {
 
-using nlohmann::json;
+// Keys keep the order they were written in, so the report reads top-down.
+using json = nlohmann::ordered_json;
 
 // Everything materialized so far in this run; an asset is released once no later asset needs it.
 struct RunState {
@@ -211,7 +212,7 @@ void write_report(const std::filesystem::path& path, const json& report) {
 
 }  // namespace
 
-json run_pipeline(const RunOptions& options) {
+nlohmann::ordered_json run_pipeline(const RunOptions& options) {
   const int threads = options.threads > 0
                           ? options.threads
                           : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));

@@ -30,6 +30,6 @@ struct RunOptions {
 
 // Runs the pipeline and returns the run report (also written to OUT_DIR/run_report.json).
 // Throws InputError for input it cannot proceed with; no output is left half-written.
-nlohmann::json run_pipeline(const RunOptions& options);
+nlohmann::ordered_json run_pipeline(const RunOptions& options);
 
 }  // namespace ehrtok

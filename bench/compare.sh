@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# One run, same data, same thread count: (a) ehrtok, (b) the reference SQL on DuckDB,
+# (c) the floor: decompressing the inputs with igzip. Prints wall time, CPU time and peak RSS of
+# each and the ratios, then checks that (a) and (b) produced the same rows. Measures; asserts
+# nothing about time.
+#   bench/compare.sh HOSP_DIR [THREADS=2] [WORK_DIR=/tmp/ehrtok-bench]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+hosp=$1
+threads=${2:-2}
+work=${3:-/tmp/ehrtok-bench}
+ehrtok=${EHRTOK:-build/ehrtok}
+rm -rf "$work" && mkdir -p "$work"
+
+# Runs a command under /usr/bin/time; appends "name wall cpu rss_kb" to $work/times.
+measure() {
+  local name=$1
+  shift
+  /usr/bin/time -f "%e %U %S %M" -o "$work/$name.time" "$@" > "$work/$name.log" 2>&1 || {
+    echo "$name failed; see $work/$name.log" >&2
+    exit 1
+  }
+  read -r wall user sys rss < "$work/$name.time"
+  echo "$name $wall $(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }') $rss" >> "$work/times"
+}
+
+inputs=()
+for t in admissions diagnoses_icd procedures_icd prescriptions labevents; do
+  if [ -f "$hosp/$t.csv.gz" ]; then inputs+=("$hosp/$t.csv.gz"); else inputs+=("$hosp/$t.csv"); fi
+done
+sync
+measure floor bash -c 'for f in "$@"; do case $f in *.gz) igzip -dc "$f" ;; *) cat "$f" ;; esac; done > /dev/null' _ "${inputs[@]}"
+measure ehrtok "$ehrtok" run --input "$hosp" --output "$work/ehrtok" --threads "$threads" --no-export
+measure duckdb node bench/reference/run_reference.mjs --hosp "$hosp" --out "$work/duckdb" \
+  --threads "$threads" --format parquet
+
+echo "what        wall_s   cpu_s   peak_rss_MB"
+while read -r name wall cpu rss; do
+  printf "%-10s %7.2f %7.2f %9.0f\n" "$name" "$wall" "$cpu" "$((rss / 1024))"
+done < "$work/times"
+awk '{ wall[$1] = $2; rss[$1] = $4 }
+  END { printf "duckdb / ehrtok wall: %.2fx; ehrtok / floor wall: %.2fx; ehrtok / duckdb peak RSS: %.3f\n",
+               wall["duckdb"] / wall["ehrtok"], wall["ehrtok"] / wall["floor"], rss["ehrtok"] / rss["duckdb"] }' "$work/times"
+
+node bench/same_rows.mjs "$work/ehrtok" "$work/duckdb"
