@@ -555,8 +555,8 @@ TEST(ParquetWriter, Errors) {
   expect_error([&] { writer.write_row_group({slices[0]}); }, path, "columns");
 
   Column with_null(ColumnType::Int64);
-  with_null.ints = std::vector<int64_t>(10, 1);
-  with_null.valid = std::vector<uint8_t>(10, 1);
+  with_null.ints.assign(10, 1);
+  with_null.valid.assign(10, 1);
   with_null.valid[4] = 0;
   auto null_in_required = slices;
   null_in_required[0].column = &with_null;

@@ -125,7 +125,8 @@ TEST(StgMedications, SeqNumByStarttimeNullsLastThenFileOrder) {
   EXPECT_EQ(
       rows_of(run->events_merged_table(), {"code", "time_offset_hours", "event_seq"}),
       (std::vector<std::string>{"MED:C|-0.001|1", "MED:D|1|2", "MED:B|5|3", "MED:A, \"x\"|5|4"}));
-  EXPECT_EQ(run->med.seq_num, (std::vector<int64_t>{4, 2, 3, 1}));
+  EXPECT_EQ(std::vector<int64_t>(run->med.seq_num.begin(), run->med.seq_num.end()),
+            (std::vector<int64_t>{4, 2, 3, 1}));
 }
 
 TEST(StgLabs, ReclaimsOutpatientLabsIntoTheNextAdmissionWithin24Hours) {

@@ -37,7 +37,7 @@ EventsMerged build_events_merged(const std::vector<const StagedEvents*>& stages,
   const Column& admit = admissions.admittime();
 
   // Join: each event finds its admission; events of no admission are counted and dropped.
-  std::vector<MergedEvent> joined;
+  BigVector<MergedEvent> joined;
   size_t total = 0;
   for (const auto* stage : stages) total += stage->size();
   joined.reserve(total);

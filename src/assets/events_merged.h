@@ -27,7 +27,7 @@ struct MergedEvent {
 
 struct EventsMerged {
   // Ordered by (subject_id, visit_seq, event_seq); event_seq = position within the admission + 1.
-  std::vector<MergedEvent> events;
+  BigVector<MergedEvent> events;
   // events of admission a are [admission_start[a], admission_start[a + 1]).
   std::vector<uint64_t> admission_start;
   AssetCounts counts;

@@ -8,9 +8,9 @@
 
 namespace ehrtok {
 
-std::vector<int64_t> sequence_within_groups(const std::vector<int64_t>& subject,
-                                            const std::vector<int64_t>& hadm,
-                                            const std::vector<int64_t>& time) {
+BigVector<int64_t> sequence_within_groups(const BigVector<int64_t>& subject,
+                                          const BigVector<int64_t>& hadm,
+                                          const BigVector<int64_t>& time) {
   const size_t n = subject.size();
   // Dense group ids in order of first appearance.
   absl::flat_hash_map<std::pair<int64_t, int64_t>, uint32_t> group_of_key;
@@ -29,7 +29,7 @@ std::vector<int64_t> sequence_within_groups(const std::vector<int64_t>& subject,
   // NULL times (kNullTime, the minimum) must sort last: compare as unsigned after a shift that
   // maps kNullTime to the maximum.
   auto key = [&](uint32_t r) { return static_cast<uint64_t>(time[r]) - 1 - (uint64_t{1} << 63); };
-  std::vector<int64_t> seq(n);
+  BigVector<int64_t> seq(n);
   for (size_t g = 0; g + 1 < start.size(); ++g) {
     auto first = rows.begin() + start[g], last = rows.begin() + start[g + 1];
     std::stable_sort(first, last, [&](uint32_t a, uint32_t b) { return key(a) < key(b); });

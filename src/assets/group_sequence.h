@@ -5,13 +5,15 @@
 #include <cstdint>
 #include <vector>
 
+#include "table/big_vector.h"
+
 namespace ehrtok {
 
 // For rows i with keys (subject[i], hadm[i]) and times time[i] (kNullTime = NULL), returns
 // seq[i] = 1 + number of rows of the same group that come before row i in the order
 // (time NULLs last, i). Linear bucketing by group, then a small sort per group.
-std::vector<int64_t> sequence_within_groups(const std::vector<int64_t>& subject,
-                                            const std::vector<int64_t>& hadm,
-                                            const std::vector<int64_t>& time);
+BigVector<int64_t> sequence_within_groups(const BigVector<int64_t>& subject,
+                                          const BigVector<int64_t>& hadm,
+                                          const BigVector<int64_t>& time);
 
 }  // namespace ehrtok

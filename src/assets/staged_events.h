@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "assets/asset_counts.h"
+#include "table/big_vector.h"
 #include "table/string_dictionary.h"
 
 namespace ehrtok {
@@ -29,11 +30,11 @@ using CodeBook = StringDictionary;
 
 struct StagedEvents {
   CodeType type = CodeType::Diagnosis;
-  std::vector<int64_t> subject_id;
-  std::vector<int64_t> hadm_id;
-  std::vector<int64_t> event_time;  // microseconds, or kNullTime
-  std::vector<int64_t> seq_num;     // or kNullSeq
-  std::vector<uint32_t> code;       // CodeBook id
+  BigVector<int64_t> subject_id;
+  BigVector<int64_t> hadm_id;
+  BigVector<int64_t> event_time;  // microseconds, or kNullTime
+  BigVector<int64_t> seq_num;     // or kNullSeq
+  BigVector<uint32_t> code;       // CodeBook id
   AssetCounts counts;
 
   size_t size() const { return code.size(); }

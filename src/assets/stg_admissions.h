@@ -21,10 +21,10 @@ struct StgAdmissions {
   AssetCounts counts;
 
   size_t size() const { return table.num_rows(); }
-  const std::vector<int64_t>& subject_id() const { return table.columns[0].ints; }
-  const std::vector<int64_t>& hadm_id() const { return table.columns[1].ints; }
+  const BigVector<int64_t>& subject_id() const { return table.columns[0].ints; }
+  const BigVector<int64_t>& hadm_id() const { return table.columns[1].ints; }
   const Column& admittime() const { return table.columns[2]; }
-  const std::vector<int64_t>& visit_seq() const { return table.columns[4].ints; }
+  const BigVector<int64_t>& visit_seq() const { return table.columns[4].ints; }
   const Column& days_since_prior() const { return table.columns[5]; }
   // The admission's rank, or -1 when hadm_id is not an admission.
   int64_t find(int64_t hadm) const {

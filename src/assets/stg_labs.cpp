@@ -18,7 +18,7 @@ class LabCodes {
       : bins_(bins), book_(book) {
     const auto& items = top.table.columns[0].ints;
     for (size_t i = 0; i < items.size(); ++i) slot_of_item_[items[i]] = i;
-    items_ = items;
+    items_.assign(items.begin(), items.end());
     cuts_.assign(items.size(), {});
     const size_t cut_count = quantiles.table.columns.size() - 1;
     for (size_t q = 0; q < quantiles.table.num_rows(); ++q) {

@@ -27,7 +27,7 @@ struct Token {
 };
 
 struct TokensFinal {
-  std::vector<Token> tokens;              // ordered by (subject_id, visit_seq, final_seq)
+  BigVector<Token> tokens;                // ordered by (subject_id, visit_seq, final_seq)
   std::vector<uint64_t> admission_start;  // tokens of admission a: [start[a], start[a + 1])
   std::vector<uint32_t> bin_codes;        // CodeBook id of each bin name
   AssetCounts counts;

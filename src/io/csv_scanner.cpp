@@ -26,7 +26,7 @@ CsvChunker::CsvChunker(std::unique_ptr<ByteSource> source, std::string file_name
 }
 
 // Appends up to `want` bytes from the source; false when nothing more could be read.
-bool CsvChunker::fill(std::string& buffer, size_t want) {
+bool CsvChunker::fill(ChunkBytes& buffer, size_t want) {
   if (eof_) return false;
   const size_t old = buffer.size();
   buffer.resize(old + want);
@@ -48,7 +48,7 @@ bool CsvChunker::fill(std::string& buffer, size_t want) {
 // changes at quotes, so the scan jumps from quote to quote with memchr and looks for the last
 // newline of each unquoted stretch with memrchr: both are vectorized in libc, and MIMIC files
 // have few quotes.
-size_t CsvChunker::last_record_end(const std::string& buffer, size_t& scanned,
+size_t CsvChunker::last_record_end(const ChunkBytes& buffer, size_t& scanned,
                                    bool& in_quotes) const {
   const char* data = buffer.data();
   const size_t size = buffer.size();
@@ -108,7 +108,7 @@ std::optional<CsvChunk> CsvChunker::next() {
 void CsvChunker::read_header() {
   // Read until at least one whole record is in the buffer (or the file ends), then split the
   // first record by the same rules as every other.
-  std::string buffer;
+  ChunkBytes buffer;
   size_t scanned = 0;
   bool in_quotes = false;
   while (last_record_end(buffer, scanned, in_quotes) == 0 && fill(buffer, 1 << 16)) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "io/byte_source.h"
+#include "table/big_vector.h"
 
 namespace ehrtok {
 
@@ -33,8 +34,11 @@ std::string_view unescape(const CsvField& field, std::string& scratch);
 // A run of whole records cut from a file; `index` counts chunks from 0 in file order.
 // Line numbers are not counted while cutting (that would be a second pass on the one sequential
 // thread): a chunk's splitter counts its lines, and the in-order consumer adds them up.
+// Chunk buffers are large and short-lived: huge pages keep their first touch cheap.
+using ChunkBytes = std::basic_string<char, std::char_traits<char>, HugePageAllocator<char>>;
+
 struct CsvChunk {
-  std::string bytes;
+  ChunkBytes bytes;
   size_t index = 0;
 };
 
@@ -52,15 +56,15 @@ class CsvChunker {
   uint64_t bytes_consumed() const { return source_->consumed(); }
 
  private:
-  bool fill(std::string& buffer, size_t want);
-  size_t last_record_end(const std::string& buffer, size_t& scanned, bool& in_quotes) const;
+  bool fill(ChunkBytes& buffer, size_t want);
+  size_t last_record_end(const ChunkBytes& buffer, size_t& scanned, bool& in_quotes) const;
   void read_header();
 
   std::unique_ptr<ByteSource> source_;
   std::string file_name_;
   size_t target_bytes_;
   std::vector<std::string> header_;
-  std::string carry_;
+  ChunkBytes carry_;
   int64_t first_data_line_ = 1;
   size_t next_index_ = 0;
   bool eof_ = false;

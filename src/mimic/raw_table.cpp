@@ -208,7 +208,7 @@ void account(ParsedChunk& chunk, RawTable& raw,
 }
 
 template <class T>
-void append(std::vector<T>& to, const std::vector<T>& from) {
+void append(BigVector<T>& to, const BigVector<T>& from) {
   to.insert(to.end(), from.begin(), from.end());
 }
 

@@ -112,7 +112,7 @@ void append_levels(const Field& field, const Column& column, PageRange page,
 
 template <typename T, typename Stats>
 EncodedChunk encode_plain(const Field& field, const ColumnSlice& slice, size_t page_values,
-                          const std::vector<T>& values, ZstdCompressor& zstd) {
+                          const BigVector<T>& values, ZstdCompressor& zstd) {
   const Column& column = *slice.column;
   ChunkBuilder builder(zstd);
   Stats stats;

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "table/big_vector.h"
 #include "table/string_dictionary.h"
 
 namespace ehrtok {
@@ -28,11 +29,11 @@ struct Column {
   explicit Column(ColumnType t) : type(t) {}
 
   ColumnType type = ColumnType::Int64;
-  std::vector<int64_t> ints;                           // Int64 and Timestamp
-  std::vector<double> doubles;                         // Double
-  std::vector<uint32_t> codes;                         // String: index into `dictionary`
+  BigVector<int64_t> ints;                           // Int64 and Timestamp
+  BigVector<double> doubles;                         // Double
+  BigVector<uint32_t> codes;                         // String: index into `dictionary`
   std::shared_ptr<const StringDictionary> dictionary;  // String only
-  std::vector<uint8_t> valid;
+  BigVector<uint8_t> valid;
 
   size_t size() const;
   bool is_null(size_t row) const { return !valid.empty() && valid[row] == 0; }
