@@ -81,8 +81,9 @@ void GzipWriter::finish() {
   fd_ = -1;
   std::error_code error;
   std::filesystem::rename(temp_path_, path_, error);
-  if (error) throw std::runtime_error("cannot rename " + temp_path_.string() + " to " +
-                                      path_.string() + ": " + error.message());
+  if (error)
+    throw std::runtime_error("cannot rename " + temp_path_.string() + " to " + path_.string() +
+                             ": " + error.message());
   finished_ = true;
 }
 

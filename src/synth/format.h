@@ -46,7 +46,9 @@ constexpr int64_t seconds_from_civil(int64_t y, int64_t m, int64_t d) {
   return days_from_civil(y, m, d) * kDay;
 }
 
-inline int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+inline int64_t floor_div(int64_t a, int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
 
 inline char* put_2digits(char* p, int v) {
   p[0] = static_cast<char>('0' + v / 10);

@@ -71,7 +71,8 @@ class Rng {
 
   // Number of events of a Poisson process of given mean (Knuth; fine for small means).
   int poisson(double mean) {
-    if (mean > 30) return std::max(0, static_cast<int>(std::lround(mean + std::sqrt(mean) * normal())));
+    if (mean > 30)
+      return std::max(0, static_cast<int>(std::lround(mean + std::sqrt(mean) * normal())));
     const double limit = std::exp(-mean);
     int k = 0;
     for (double p = uniform(); p > limit; p *= uniform()) ++k;

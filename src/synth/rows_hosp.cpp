@@ -11,25 +11,42 @@ namespace {
 
 // Categorical columns, most frequent first (pick() favours the front), as in MIMIC-IV.
 const std::string_view kAdmissionTypes[] = {
-    "EW EMER.",         "OBSERVATION ADMIT",  "URGENT",     "EU OBSERVATION",
-    "SURGICAL SAME DAY ADMISSION", "DIRECT EMER.", "ELECTIVE", "DIRECT OBSERVATION",
-    "AMBULATORY OBSERVATION"};
-const std::string_view kReferralLocations[] = {
-    "PHYSICIAN REFERRAL", "TRANSFER FROM HOSPITAL", "CLINIC REFERRAL", "PROCEDURE SITE",
-    "WALK-IN/SELF REFERRAL", "PACU", "TRANSFER FROM SKILLED NURSING FACILITY",
-    "INFORMATION NOT AVAILABLE"};
-const std::string_view kDischargeLocations[] = {
-    "HOME", "HOME HEALTH CARE", "SKILLED NURSING FACILITY", "", "REHAB",
-    "CHRONIC/LONG TERM ACUTE CARE", "HOSPICE", "AGAINST ADVICE", "PSYCH FACILITY",
-    "ACUTE HOSPITAL"};
+    "EW EMER.",       "OBSERVATION ADMIT",           "URGENT",
+    "EU OBSERVATION", "SURGICAL SAME DAY ADMISSION", "DIRECT EMER.",
+    "ELECTIVE",       "DIRECT OBSERVATION",          "AMBULATORY OBSERVATION"};
+const std::string_view kReferralLocations[] = {"PHYSICIAN REFERRAL",
+                                               "TRANSFER FROM HOSPITAL",
+                                               "CLINIC REFERRAL",
+                                               "PROCEDURE SITE",
+                                               "WALK-IN/SELF REFERRAL",
+                                               "PACU",
+                                               "TRANSFER FROM SKILLED NURSING FACILITY",
+                                               "INFORMATION NOT AVAILABLE"};
+const std::string_view kDischargeLocations[] = {"HOME",
+                                                "HOME HEALTH CARE",
+                                                "SKILLED NURSING FACILITY",
+                                                "",
+                                                "REHAB",
+                                                "CHRONIC/LONG TERM ACUTE CARE",
+                                                "HOSPICE",
+                                                "AGAINST ADVICE",
+                                                "PSYCH FACILITY",
+                                                "ACUTE HOSPITAL"};
 const std::string_view kInsurance[] = {"Other", "Medicare", "Medicaid", "Private"};
-const std::string_view kLanguages[] = {"ENGLISH", "ENGLISH", "ENGLISH", "?", "SPANISH",
-                                       "RUSSIAN", "CHINESE", "PORTUGUESE"};
+const std::string_view kLanguages[] = {"ENGLISH", "ENGLISH", "ENGLISH", "?",
+                                       "SPANISH", "RUSSIAN", "CHINESE", "PORTUGUESE"};
 const std::string_view kMarital[] = {"MARRIED", "SINGLE", "WIDOWED", "DIVORCED", ""};
-const std::string_view kRaces[] = {"WHITE", "WHITE", "BLACK/AFRICAN AMERICAN", "UNKNOWN",
-                                   "OTHER", "HISPANIC/LATINO - PUERTO RICAN", "ASIAN",
-                                   "WHITE - OTHER EUROPEAN", "UNABLE TO OBTAIN",
-                                   "BLACK/CAPE VERDEAN", "ASIAN - CHINESE",
+const std::string_view kRaces[] = {"WHITE",
+                                   "WHITE",
+                                   "BLACK/AFRICAN AMERICAN",
+                                   "UNKNOWN",
+                                   "OTHER",
+                                   "HISPANIC/LATINO - PUERTO RICAN",
+                                   "ASIAN",
+                                   "WHITE - OTHER EUROPEAN",
+                                   "UNABLE TO OBTAIN",
+                                   "BLACK/CAPE VERDEAN",
+                                   "ASIAN - CHINESE",
                                    "PATIENT DECLINED TO ANSWER"};
 
 // Attributes that stay the same over a subject's admissions.
@@ -63,7 +80,7 @@ char* put_admission(char* p, Rng& rng, const Subject& s, const Admission& a, con
 
 // diagnoses per admission: 1 + two exponentials (mean 11.5, sd about 8, at most 39).
 int diagnosis_count(Rng& rng) {
-  const double x = rng.exponential(5.8) + rng.exponential(5.8);
+  const double x = rng.exponential(5.55) + rng.exponential(5.55);
   return std::min(39, 1 + static_cast<int>(x));
 }
 
@@ -89,7 +106,8 @@ char* put_code_row_start(char* p, const Subject& s, const Admission& a, int seq)
 void write_admissions(Rng& rng, const Subject& s, LineBuffer& out) {
   const Person who{pick(rng, kInsurance), pick(rng, kLanguages), pick(rng, kMarital),
                    pick(rng, kRaces)};
-  for (const Admission& a : s.admissions) out.end_line(put_admission(out.begin_line(), rng, s, a, who));
+  for (const Admission& a : s.admissions)
+    out.end_line(put_admission(out.begin_line(), rng, s, a, who));
 }
 
 void write_diagnoses(Rng& rng, const Subject& s, const Vocabulary& v, LineBuffer& out) {

@@ -22,7 +22,11 @@ struct Draw {
 class LabWriter {
  public:
   LabWriter(Rng& rng, const Subject& s, const Vocabulary& v, int64_t& next_id, LineBuffer& out)
-      : rng_(rng), s_(s), labs_(v.labs), null_texts_(v.null_value_texts), next_id_(next_id),
+      : rng_(rng),
+        s_(s),
+        labs_(v.labs),
+        null_texts_(v.null_value_texts),
+        next_id_(next_id),
         out_(out) {}
 
   void write(const Draw& d);
@@ -50,7 +54,7 @@ class LabWriter {
 
 void LabWriter::write(const Draw& d) {
   static constexpr std::string_view kInpatientPriority[] = {"STAT", "ROUTINE", "STAT", "ROUTINE",
-                                                           "STAT", "ROUTINE", "STAT", ""};
+                                                            "STAT", "ROUTINE", "STAT", ""};
   static constexpr std::string_view kOutpatientPriority[] = {"ROUTINE", "", "ROUTINE", "STAT"};
   priority_ = d.inpatient ? kInpatientPriority[rng_.below(8)] : kOutpatientPriority[rng_.below(4)];
   has_provider_ = rng_.chance(d.inpatient ? 0.1 : 0.3);
@@ -148,13 +152,14 @@ void inpatient_draws(Rng& rng, const Admission& a, std::vector<Draw>& draws) {
                                             : a.admit + rng.between(0, 90) * kMinute;
   draws.push_back({std::min(arrival, a.disch), a.hadm_id, true});
   for (int64_t day = day_start(a.admit) + kDay; day + 4 * kHour < a.disch; day += kDay) {
-    if (!rng.chance(0.75)) continue;
+    if (!rng.chance(0.72)) continue;
     int64_t t = day + 4 * kHour + rng.between(0, 150) * kMinute;
     if (rng.chance(0.4)) t = t / (15 * kMinute) * (15 * kMinute);
     draws.push_back({std::min(t, a.disch), a.hadm_id, true});
   }
   const int stat = rng.poisson(0.5 * static_cast<double>(a.disch - a.admit) / kDay);
-  for (int i = 0; i < stat; ++i) draws.push_back({minute_between(rng, a.admit, a.disch), a.hadm_id, true});
+  for (int i = 0; i < stat; ++i)
+    draws.push_back({minute_between(rng, a.admit, a.disch), a.hadm_id, true});
 }
 
 // NULL-hadm draws around an admission: inside [admit - 24 h, admit] (reclaimable), on both
@@ -165,7 +170,7 @@ void pre_admission_draws(Rng& rng, const Admission& a, std::vector<Draw>& draws)
     const int64_t before = u < 0.05 ? 0 : u < 0.1 ? kDay : rng.between(1, 24 * 60 - 1) * kMinute;
     draws.push_back({a.admit - before, 0, false});
   }
-  if (rng.chance(0.05)) draws.push_back({a.admit - kDay - rng.between(1, 180) * kMinute, 0, false});
+  if (rng.chance(0.08)) draws.push_back({a.admit - kDay - rng.between(1, 180) * kMinute, 0, false});
   if (rng.chance(0.03)) draws.push_back({a.admit + rng.between(1, 60) * kMinute, 0, false});
 }
 
@@ -178,7 +183,7 @@ bool during_stay(const Subject& s, int64_t t) {
 
 // Outpatient draws over the years around the stays, mostly in clinic hours.
 void outpatient_draws(Rng& rng, const Subject& s, std::vector<Draw>& draws) {
-  const int count = rng.poisson(2.5 + 3.6 * static_cast<double>(s.admissions.size()));
+  const int count = rng.poisson(2.3 + 3.4 * static_cast<double>(s.admissions.size()));
   for (int i = 0; i < count; ++i) {
     int64_t t = 0;
     for (int attempt = 0; attempt < 3; ++attempt) {

@@ -80,7 +80,7 @@ void write_prescriptions(Rng& rng, const Subject& s, const Vocabulary& v, LineBu
       Order o = make_order(rng, v, a, poe_seq);
       out.end_line(put_row(out.begin_line(), rng, s, a, o));
       if (rng.chance(0.04)) out.repeat_last();  // the very same row twice
-      if (rng.chance(0.06)) {  // a second pharmacy order: same drug, same start
+      if (rng.chance(0.06)) {                   // a second pharmacy order: same drug, same start
         o.poe_seq = poe_seq++;
         out.end_line(put_row(out.begin_line(), rng, s, a, o));
       }

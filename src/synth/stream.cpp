@@ -5,7 +5,7 @@
 namespace ehrtok::synth {
 namespace {
 
-constexpr size_t kMaxQueued = 8;                 // blocks waiting for the compressor
+constexpr size_t kMaxQueued = 8;                  // blocks waiting for the compressor
 constexpr size_t kSubmitBytes = size_t{4} << 20;  // shuffled text is passed on in 4 MB pieces
 
 }  // namespace

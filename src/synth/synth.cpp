@@ -81,8 +81,8 @@ SynthSummary generate(const SynthOptions& options) {
   Compressor compressor(paths);
   std::array<std::unique_ptr<TableStream>, kTables> tables;
   for (size_t i = 0; i < kTables; ++i) {
-    tables[i] = std::make_unique<TableStream>(compressor, i, kSpecs[i].header,
-                                              kSpecs[i].block_bytes, mix_seed(options.seed, 100 + i));
+    tables[i] = std::make_unique<TableStream>(
+        compressor, i, kSpecs[i].header, kSpecs[i].block_bytes, mix_seed(options.seed, 100 + i));
   }
   const Vocabulary& vocab = vocabulary();
   HadmIds ids(options.seed, options.patients);

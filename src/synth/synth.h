@@ -22,6 +22,7 @@ struct SynthSummary {
   int64_t admissions, diagnoses_icd, procedures_icd, prescriptions, labevents;
 };
 
-SynthSummary generate(const SynthOptions& options);  // throws std::runtime_error with the path on I/O errors
+SynthSummary generate(
+    const SynthOptions& options);  // throws std::runtime_error with the path on I/O errors
 
 }  // namespace ehrtok::synth

@@ -86,7 +86,8 @@ int64_t HadmIds::next() {
 int64_t subject_id_for(uint64_t seed, int64_t index, int64_t patients) {
   const int64_t gap = std::clamp<int64_t>(89'999'999 / std::max<int64_t>(patients, 1), 1, 40);
   uint64_t s = mix_seed(seed, 0x5355424Aull, static_cast<uint64_t>(index));  // "SUBJ"
-  return 10'000'000 + index * gap + static_cast<int64_t>(splitmix64(s) % static_cast<uint64_t>(gap));
+  return 10'000'000 + index * gap +
+         static_cast<int64_t>(splitmix64(s) % static_cast<uint64_t>(gap));
 }
 
 void build_subject(Rng& rng, int64_t subject_id, HadmIds& ids, Subject& subject) {
@@ -102,7 +103,8 @@ void build_subject(Rng& rng, int64_t subject_id, HadmIds& ids, Subject& subject)
   }
   if (span > kMaxSpan) {  // squeeze the gaps of extreme subjects into the calendar window
     const double keep = static_cast<double>(kMaxSpan) / static_cast<double>(span);
-    for (int i = 1; i < n; ++i) gap[i] = std::max<int64_t>(kHour, std::llround(gap[i] * keep) / kMinute * kMinute);
+    for (int i = 1; i < n; ++i)
+      gap[i] = std::max<int64_t>(kHour, std::llround(gap[i] * keep) / kMinute * kMinute);
     span = 0;
     for (int i = 0; i < n; ++i) span += los[i] + gap[i];
   }

@@ -18,7 +18,7 @@ struct Admission {
 
 struct Subject {
   int64_t subject_id = 0;
-  std::vector<Admission> admissions;  // chronological, non-overlapping
+  std::vector<Admission> admissions;         // chronological, non-overlapping
   int64_t window_begin = 0, window_end = 0;  // outpatient events happen in here
 };
 

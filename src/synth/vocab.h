@@ -47,8 +47,8 @@ struct LabItem {
   double ref_lo = 0, ref_hi = 0;
   bool has_ref = false;
   bool non_negative = true;
-  std::string units_ref;  // "valueuom,ref_range_lower,ref_range_upper", CSV-encoded
-  std::vector<std::string> texts;    // CSV-encoded text values, most frequent first
+  std::string units_ref;              // "valueuom,ref_range_lower,ref_range_upper", CSV-encoded
+  std::vector<std::string> texts;     // CSV-encoded text values, most frequent first
   std::vector<std::string> comments;  // CSV-encoded comments used on `comment_share` of rows
   double comment_share = 0;
   double masked_share = 0;  // value "___" although valuenum is known (MIMIC de-identification)
