@@ -5,6 +5,7 @@
 
 #include "assets/timeline_rows.h"
 #include "table/timestamp.h"
+#include "util/parallel_for.h"
 
 namespace ehrtok {
 namespace {
@@ -32,7 +33,8 @@ double offset_hours(int64_t event_time, int64_t admittime) {
 }
 
 EventsMerged build_events_merged(const std::vector<const StagedEvents*>& stages,
-                                 const StgAdmissions& admissions, const CodeBook& codes) {
+                                 const StgAdmissions& admissions, const CodeBook& codes,
+                                 int threads) {
   EventsMerged out;
   const Column& admit = admissions.admittime();
 
@@ -43,8 +45,14 @@ EventsMerged build_events_merged(const std::vector<const StagedEvents*>& stages,
   joined.reserve(total);
   for (const auto* stage : stages) {
     int64_t no_admission = 0;
+    int64_t last_hadm = kNullId, last_rank = -1;  // events of one admission mostly come together
     for (size_t i = 0; i < stage->size(); ++i) {
-      const int64_t rank = stage->hadm_id[i] == kNullId ? -1 : admissions.find(stage->hadm_id[i]);
+      const int64_t hadm = stage->hadm_id[i];
+      if (hadm != last_hadm) {
+        last_rank = hadm == kNullId ? -1 : admissions.find(hadm);
+        last_hadm = hadm;
+      }
+      const int64_t rank = last_rank;
       if (rank < 0) {
         ++no_admission;
         continue;
@@ -78,9 +86,11 @@ EventsMerged build_events_merged(const std::vector<const StagedEvents*>& stages,
     if (a.type != b.type) return a.type < b.type;
     return a.source_row < b.source_row;
   };
-  for (size_t a = 0; a < admissions.size(); ++a)
-    std::sort(out.events.begin() + out.admission_start[a],
-              out.events.begin() + out.admission_start[a + 1], before);
+  parallel_for(admissions.size(), threads, [&](size_t first, size_t last) {
+    for (size_t a = first; a < last; ++a)
+      std::sort(out.events.begin() + out.admission_start[a],
+                out.events.begin() + out.admission_start[a + 1], before);
+  });
   out.counts.rows_out = static_cast<int64_t>(out.events.size());
   return out;
 }

@@ -35,8 +35,10 @@ struct EventsMerged {
 
 // Joins the stages to stg_admissions on hadm_id (events of no admission are dropped) and orders
 // each admission's events by (time_offset_hours, seq_num, code), then stage and file order.
+// Admissions are sorted on `threads` threads; the result does not depend on it.
 EventsMerged build_events_merged(const std::vector<const StagedEvents*>& stages,
-                                 const StgAdmissions& admissions, const CodeBook& codes);
+                                 const StgAdmissions& admissions, const CodeBook& codes,
+                                 int threads = 1);
 
 // Output columns for events [begin, end).
 Table events_merged_rows(const EventsMerged& merged, const StgAdmissions& admissions,

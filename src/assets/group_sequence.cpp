@@ -15,8 +15,17 @@ BigVector<int64_t> sequence_within_groups(const BigVector<int64_t>& subject,
   // Dense group ids in order of first appearance.
   absl::flat_hash_map<std::pair<int64_t, int64_t>, uint32_t> group_of_key;
   std::vector<uint32_t> group(n);
-  for (size_t i = 0; i < n; ++i)
-    group[i] = group_of_key.try_emplace({subject[i], hadm[i]}, group_of_key.size()).first->second;
+  // Rows of one admission mostly follow each other in MIMIC files: reuse the last lookup.
+  std::pair<int64_t, int64_t> last_key{kNullId, kNullId};
+  uint32_t last_group = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const std::pair<int64_t, int64_t> key{subject[i], hadm[i]};
+    if (i == 0 || key != last_key) {
+      last_group = group_of_key.try_emplace(key, group_of_key.size()).first->second;
+      last_key = key;
+    }
+    group[i] = last_group;
+  }
 
   // Counting sort of row indices by group keeps file order inside each group.
   std::vector<uint32_t> start(group_of_key.size() + 1, 0);

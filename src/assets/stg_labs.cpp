@@ -18,6 +18,10 @@ class LabCodes {
       : bins_(bins), book_(book) {
     const auto& items = top.table.columns[0].ints;
     for (size_t i = 0; i < items.size(); ++i) slot_of_item_[items[i]] = i;
+    constexpr int64_t kDenseLimit = 1 << 20;
+    dense_slot_.assign(kDenseLimit, -1);
+    for (size_t i = 0; i < items.size(); ++i)
+      if (items[i] >= 0 && items[i] < kDenseLimit) dense_slot_[items[i]] = static_cast<int32_t>(i);
     items_.assign(items.begin(), items.end());
     cuts_.assign(items.size(), {});
     const size_t cut_count = quantiles.table.columns.size() - 1;
@@ -30,6 +34,9 @@ class LabCodes {
 
   // Slot of a top item, or -1.
   int64_t slot(int64_t itemid) const {
+    // MIMIC itemids are small integers: a direct table beats hashing for every lab row.
+    if (itemid >= 0 && static_cast<uint64_t>(itemid) < dense_slot_.size())
+      return dense_slot_[itemid];
     auto it = slot_of_item_.find(itemid);
     return it == slot_of_item_.end() ? -1 : static_cast<int64_t>(it->second);
   }
@@ -52,6 +59,7 @@ class LabCodes {
   int bins_;
   CodeBook& book_;
   absl::flat_hash_map<int64_t, size_t> slot_of_item_;
+  std::vector<int32_t> dense_slot_;  // slot by itemid for itemids below 2^20, -1 if not top
   std::vector<int64_t> items_;
   std::vector<std::vector<double>> cuts_;
   std::vector<uint32_t> ids_;
@@ -107,6 +115,7 @@ StagedEvents build_stg_labs(const mimic::RawTable& labevents, const TopLabs& top
 
   StagedEvents out;
   out.type = CodeType::Lab;
+  out.reserve(t.num_rows());
   int64_t not_top = 0, not_reclaimed = 0, reclaimed = 0;
   for (size_t r = 0; r < t.num_rows(); ++r) {
     const int64_t slot = itemid.is_null(r) ? -1 : lab_codes.slot(itemid.ints[r]);

@@ -1,4 +1,6 @@
 // The ehrtok command line: parses flags, calls the library, reports. It computes nothing itself.
+#include <malloc.h>
+
 #include <cstdio>
 #include <iostream>
 
@@ -67,7 +69,16 @@ int synthesize(synth::SynthOptions& options, double scale) {
 
 }  // namespace
 
+// A run allocates and frees many buffers of a few MB (CSV chunks, row groups). By default glibc
+// returns each to the kernel and the next one arrives as fresh pages the kernel must zero: at
+// --scale 0.1 that was 4.2 s of the 18 s CPU. Keeping them in the heap halves system time.
+void keep_freed_memory_for_reuse() {
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+}
+
 int main(int argc, char** argv) {
+  keep_freed_memory_for_reuse();
   CLI::App app{"ehrtok: MIMIC-IV to tokenized patient timelines"};
   app.set_version_flag("--version", std::string("ehrtok ") + EHRTOK_VERSION);
   app.require_subcommand(1);

@@ -2,9 +2,13 @@
 // footer, its 4-byte little-endian length, "PAR1".
 #include "parquet/parquet_writer.h"
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <exception>
+#include <mutex>
 #include <stdexcept>
+#include <thread>
 #include <utility>
 
 #include "parquet/column_writer.h"
@@ -74,22 +78,45 @@ void FileWriter::write_row_group(const std::vector<ColumnSlice>& columns) {
   // (the footer alone carries the schema).
   if (rows == 0) return;
 
-  ZstdCompressor zstd(options_.zstd_level);
+  std::vector<EncodedChunk> chunks = encode_columns(columns);
   RowGroupMeta group;
   group.num_rows = static_cast<int64_t>(rows);
-  for (size_t i = 0; i < columns.size(); ++i) {
-    EncodedChunk chunk;
-    try {
-      chunk = encode_column_chunk(schema_[i], columns[i], options_.page_values, zstd);
-    } catch (const std::runtime_error& e) {  // a page or string too large for the format
-      throw file_error(path_, "column '" + schema_[i].name + "': " + e.what());
-    }
+  for (EncodedChunk& chunk : chunks) {
     shift_offsets(chunk.metadata, static_cast<int64_t>(offset_));
     write_bytes(file_, path_, chunk.bytes.data(), chunk.bytes.size());
     offset_ += chunk.bytes.size();
     group.columns.push_back(std::move(chunk.metadata));
   }
   row_groups_.push_back(std::move(group));
+}
+
+// Columns are independent, so they are encoded in parallel; the file is still written in
+// column order.
+std::vector<EncodedChunk> FileWriter::encode_columns(const std::vector<ColumnSlice>& columns) {
+  std::vector<EncodedChunk> chunks(columns.size());
+  std::atomic<size_t> next{0};
+  std::exception_ptr error;
+  std::mutex error_mutex;
+  auto work = [&] {
+    ZstdCompressor zstd(options_.zstd_level);
+    for (size_t i = next++; i < columns.size(); i = next++) {
+      try {
+        chunks[i] = encode_column_chunk(schema_[i], columns[i], options_.page_values, zstd);
+      } catch (const std::runtime_error& e) {  // a page or string too large for the format
+        std::lock_guard lock(error_mutex);
+        if (!error)
+          error = std::make_exception_ptr(
+              file_error(path_, "column '" + schema_[i].name + "': " + e.what()));
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  const size_t helpers = std::min<size_t>(std::max(options_.threads, 1), columns.size());
+  for (size_t t = 1; t < helpers; ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+  if (error) std::rethrow_exception(error);
+  return chunks;
 }
 
 void FileWriter::finish() {

@@ -17,11 +17,15 @@
 
 namespace ehrtok::parquet {
 
+struct EncodedChunk;  // column_writer.h
+
 struct WriterOptions {
   int zstd_level = 3;
   // A data page holds at most this many values; a new page starts after it.
   size_t page_values = 128 * 1024;
   std::string created_by = "ehrtok";
+  // Column chunks of a row group are encoded on this many threads (the bytes do not depend on it).
+  int threads = 1;
 };
 
 // Writes one Parquet file at `path` (the caller chooses a temporary name and renames it).
@@ -41,6 +45,7 @@ class FileWriter {
 
  private:
   struct RowGroupMeta;
+  std::vector<EncodedChunk> encode_columns(const std::vector<ColumnSlice>& columns);
   std::string path_;
   std::vector<Field> schema_;
   WriterOptions options_;

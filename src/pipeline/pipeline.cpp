@@ -82,11 +82,11 @@ json raw_table_json(const mimic::RawTable& raw) {
 // Writes a Parquet asset row group by row group; `rows_of(begin, end)` builds the columns.
 template <class RowsOf>
 void write_parquet_asset(const std::filesystem::path& path, size_t rows, size_t row_group_rows,
-                         RowsOf rows_of) {
+                         int threads, RowsOf rows_of) {
   AtomicOutput output(path);
   {
     Table first = rows_of(0, std::min(rows, row_group_rows));
-    parquet::FileWriter writer(output.temp_path().string(), first.fields);
+    parquet::FileWriter writer(output.temp_path().string(), first.fields, {.threads = threads});
     auto write = [&](const Table& t) {
       std::vector<ColumnSlice> slices;
       for (const auto& c : t.columns) slices.push_back({&c, 0, t.num_rows()});
@@ -158,8 +158,8 @@ AssetCounts materialize(const AssetDecl& asset, RunState& s, json& entry) {
   if (name == "events_merged") {
     s.merged = build_events_merged({&s.staged.at("stg_diagnoses"), &s.staged.at("stg_procedures"),
                                     &s.staged.at("stg_medications"), &s.staged.at("stg_labs")},
-                                   *s.admissions, *s.codes);
-    write_parquet_asset(s.out(asset.output), s.merged->events.size(), o.row_group_rows,
+                                   *s.admissions, *s.codes, s.threads);
+    write_parquet_asset(s.out(asset.output), s.merged->events.size(), o.row_group_rows, s.threads,
                         [&](size_t b, size_t e) {
                           return events_merged_rows(*s.merged, *s.admissions, s.codes, b, e);
                         });
@@ -167,10 +167,11 @@ AssetCounts materialize(const AssetDecl& asset, RunState& s, json& entry) {
   }
   if (name == "tokens_final") {
     s.tokens = build_tokens_final(*s.merged, *s.codes, o.time_bins);
-    write_parquet_asset(
-        s.out(asset.output), s.tokens->tokens.size(), o.row_group_rows, [&](size_t b, size_t e) {
-          return tokens_final_rows(*s.tokens, *s.merged, *s.admissions, s.codes, b, e);
-        });
+    write_parquet_asset(s.out(asset.output), s.tokens->tokens.size(), o.row_group_rows, s.threads,
+                        [&](size_t b, size_t e) {
+                          return tokens_final_rows(*s.tokens, *s.merged, *s.admissions, s.codes, b,
+                                                   e);
+                        });
     return s.tokens->counts;
   }
   if (name == "export_tokens") {
