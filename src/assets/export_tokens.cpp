@@ -1,13 +1,9 @@
 #include "assets/export_tokens.h"
 
-#include <atomic>
-#include <exception>
-#include <mutex>
-#include <thread>
-
 #include <fmt/format.h>
 
 #include "parquet/parquet_writer.h"
+#include "util/parallel_for.h"
 
 namespace ehrtok {
 namespace {
@@ -38,29 +34,13 @@ ExportStats export_tokens_hive(const std::filesystem::path& dir, const TokensFin
                                const EventsMerged& merged, const StgAdmissions& admissions,
                                const std::shared_ptr<const CodeBook>& codes, int threads) {
   const std::vector<SubjectRun> runs = subject_runs(tokens, admissions);
-  std::atomic<size_t> next{0};
-  std::exception_ptr error;
-  std::mutex error_mutex;
-  auto work = [&] {
-    try {
-      for (size_t i = next++; i < runs.size(); i = next++) {
-        const auto& run = runs[i];
-        const auto folder = dir / fmt::format("subject_id={}", run.subject_id);
-        std::filesystem::create_directory(folder);
-        const Table rows = tokens_final_rows(tokens, merged, admissions, codes, run.begin, run.end);
-        parquet::write_table((folder / "data_0.parquet").string(), rows);
-      }
-    } catch (...) {
-      std::lock_guard lock(error_mutex);
-      if (!error) error = std::current_exception();
-      next = runs.size();
-    }
-  };
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
-  if (error) std::rethrow_exception(error);
+  parallel_each(runs.size(), threads, [&](size_t i) {
+    const auto& run = runs[i];
+    const auto folder = dir / fmt::format("subject_id={}", run.subject_id);
+    std::filesystem::create_directory(folder);
+    const Table rows = tokens_final_rows(tokens, merged, admissions, codes, run.begin, run.end);
+    parquet::write_table((folder / "data_0.parquet").string(), rows);
+  });
 
   ExportStats stats;
   stats.files = static_cast<int64_t>(runs.size());

@@ -6,6 +6,8 @@
 #include <absl/container/flat_hash_map.h>
 #include <fmt/format.h>
 
+#include "util/parallel_for.h"
+
 namespace ehrtok {
 namespace {
 
@@ -44,7 +46,7 @@ int quantile_bin(const double* cut_points, int count, double value) {
 }
 
 LabQuantiles build_lab_quantiles(const mimic::RawTable& labevents, const TopLabs& top,
-                                 const QuantileOptions& options) {
+                                 const QuantileOptions& options, int threads) {
   const auto& top_items = top.table.columns[0].ints;
   absl::flat_hash_map<int64_t, size_t> slot_of_item;
   for (size_t i = 0; i < top_items.size(); ++i) slot_of_item[top_items[i]] = i;
@@ -73,14 +75,15 @@ LabQuantiles build_lab_quantiles(const mimic::RawTable& labevents, const TopLabs
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(),
             [&](size_t a, size_t b) { return top_items[a] < top_items[b]; });
+  parallel_each(values.size(), threads,
+                [&](size_t slot) { std::sort(values[slot].begin(), values[slot].end()); });
   int64_t without_values = 0;
   for (size_t slot : order) {
-    auto& v = values[slot];
+    const auto& v = values[slot];
     if (v.empty()) {
       ++without_values;
       continue;
     }
-    std::sort(v.begin(), v.end());
     out.table.columns[0].ints.push_back(top_items[slot]);
     for (int k = 1; k <= cuts; ++k)
       out.table.columns[k].doubles.push_back(

@@ -29,8 +29,9 @@ double quantile_cont(const std::vector<double>& sorted, double q);
 
 // Over ALL labevents rows of each top item (hadm_id NULL or not) with valuenum not NULL.
 // An item with no value has no row.
+// The per-item sorts run on `threads` threads.
 LabQuantiles build_lab_quantiles(const mimic::RawTable& labevents, const TopLabs& top,
-                                 const QuantileOptions& options = {});
+                                 const QuantileOptions& options = {}, int threads = 1);
 
 // Which bin a value falls in: the first k with v <= q_k, or count + 1 above all cut points.
 int quantile_bin(const double* cut_points, int count, double value);

@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <cstring>
 #include <exception>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -98,7 +100,12 @@ std::vector<EncodedChunk> FileWriter::encode_columns(const std::vector<ColumnSli
   std::exception_ptr error;
   std::mutex error_mutex;
   auto work = [&] {
-    ZstdCompressor zstd(options_.zstd_level);
+    // One compression context per thread and level, kept across files: creating one costs more
+    // than compressing a one-patient file (the Hive export writes a file per patient).
+    thread_local std::map<int, std::unique_ptr<ZstdCompressor>> contexts;
+    auto& context = contexts[options_.zstd_level];
+    if (!context) context = std::make_unique<ZstdCompressor>(options_.zstd_level);
+    ZstdCompressor& zstd = *context;
     for (size_t i = next++; i < columns.size(); i = next++) {
       try {
         chunks[i] = encode_column_chunk(schema_[i], columns[i], options_.page_values, zstd);

@@ -133,7 +133,7 @@ AssetCounts materialize(const AssetDecl& asset, RunState& s, json& entry) {
     return s.top->counts;
   }
   if (name == "lab_quantiles") {
-    s.quantiles = build_lab_quantiles(s.raw.at("raw_labevents"), *s.top, o.quantiles);
+    s.quantiles = build_lab_quantiles(s.raw.at("raw_labevents"), *s.top, o.quantiles, s.threads);
     write_table_asset(s.out(asset.output), s.quantiles->table, o.row_group_rows);
     return s.quantiles->counts;
   }

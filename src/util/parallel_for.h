@@ -3,6 +3,7 @@
 // split, so output stays identical for any thread count. Rethrows the first exception.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <exception>
 #include <thread>
@@ -27,6 +28,22 @@ void parallel_for(size_t n, int threads, Fn fn) {
   for (auto& t : pool) t.join();
   for (auto& e : errors)
     if (e) std::rethrow_exception(e);
+}
+
+// Runs fn(i) for every i in [0, n) on `threads` threads that take the next index as they
+// finish: for items of uneven size. Stops handing out work after the first exception, which it
+// rethrows.
+template <class Fn>
+void parallel_each(size_t n, int threads, Fn fn) {
+  std::atomic<size_t> next{0};
+  parallel_for(static_cast<size_t>(std::max(threads, 1)), threads, [&](size_t, size_t) {
+    try {
+      for (size_t i = next++; i < n; i = next++) fn(i);
+    } catch (...) {
+      next = n;
+      throw;
+    }
+  });
 }
 
 }  // namespace ehrtok
