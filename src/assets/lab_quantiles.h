@@ -23,9 +23,10 @@ struct LabQuantiles {
   AssetCounts counts;
 };
 
-// Continuous quantile at q of sorted values: h = (n-1)q, lo = x[floor h], hi = x[ceil h],
-// interpolated by d = h - floor h.
-double quantile_cont(const std::vector<double>& sorted, double q);
+// Continuous quantile at q: h = (n-1)q, lo = x[floor h], hi = x[ceil h], interpolated by
+// d = h - floor h. `values` must hold the order statistics of ranks floor h and ceil h at those
+// positions (a sorted vector does).
+double quantile_cont(const std::vector<double>& values, double q);
 
 // Over ALL labevents rows of each top item (hadm_id NULL or not) with valuenum not NULL.
 // An item with no value has no row.

@@ -15,31 +15,19 @@ namespace {
 class LabCodes {
  public:
   LabCodes(const TopLabs& top, const LabQuantiles& quantiles, int bins, CodeBook& book)
-      : bins_(bins), book_(book) {
-    const auto& items = top.table.columns[0].ints;
-    for (size_t i = 0; i < items.size(); ++i) slot_of_item_[items[i]] = i;
-    constexpr int64_t kDenseLimit = 1 << 20;
-    dense_slot_.assign(kDenseLimit, -1);
-    for (size_t i = 0; i < items.size(); ++i)
-      if (items[i] >= 0 && items[i] < kDenseLimit) dense_slot_[items[i]] = static_cast<int32_t>(i);
-    items_.assign(items.begin(), items.end());
-    cuts_.assign(items.size(), {});
+      : index_(top), bins_(bins), book_(book) {
+    items_.assign(top.table.columns[0].ints.begin(), top.table.columns[0].ints.end());
+    cuts_.assign(items_.size(), {});
     const size_t cut_count = quantiles.table.columns.size() - 1;
     for (size_t q = 0; q < quantiles.table.num_rows(); ++q) {
-      auto& cuts = cuts_[slot_of_item_.at(quantiles.table.columns[0].ints[q])];
+      auto& cuts = cuts_[index_.slot(quantiles.table.columns[0].ints[q])];
       for (size_t c = 1; c <= cut_count; ++c) cuts.push_back(quantiles.table.columns[c].doubles[q]);
     }
-    ids_.assign(items.size() * (bins + 1), UINT32_MAX);
+    ids_.assign(items_.size() * (bins + 1), UINT32_MAX);
   }
 
   // Slot of a top item, or -1.
-  int64_t slot(int64_t itemid) const {
-    // MIMIC itemids are small integers: a direct table beats hashing for every lab row.
-    if (itemid >= 0 && static_cast<uint64_t>(itemid) < dense_slot_.size())
-      return dense_slot_[itemid];
-    auto it = slot_of_item_.find(itemid);
-    return it == slot_of_item_.end() ? -1 : static_cast<int64_t>(it->second);
-  }
+  int64_t slot(int64_t itemid) const { return index_.slot(itemid); }
 
   // An item without quantiles puts every value in the last bin (SPEC.md).
   uint32_t code(size_t slot, bool null, double value) {
@@ -56,10 +44,9 @@ class LabCodes {
   }
 
  private:
+  TopItemIndex index_;
   int bins_;
   CodeBook& book_;
-  absl::flat_hash_map<int64_t, size_t> slot_of_item_;
-  std::vector<int32_t> dense_slot_;  // slot by itemid for itemids below 2^20, -1 if not top
   std::vector<int64_t> items_;
   std::vector<std::vector<double>> cuts_;
   std::vector<uint32_t> ids_;

@@ -6,6 +6,18 @@
 
 namespace ehrtok {
 
+TopItemIndex::TopItemIndex(const TopLabs& top) {
+  constexpr int64_t kDenseLimit = 1 << 20;
+  dense_.assign(kDenseLimit, -1);
+  const auto& items = top.table.columns[0].ints;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (items[i] >= 0 && items[i] < kDenseLimit)
+      dense_[items[i]] = static_cast<int32_t>(i);
+    else
+      sparse_[items[i]] = static_cast<int64_t>(i);
+  }
+}
+
 TopLabs build_top_200_labs(const mimic::RawTable& labevents, size_t limit) {
   const Column& hadm = labevents.table.column("hadm_id");
   const Column& itemid = labevents.table.column("itemid");
