@@ -56,9 +56,9 @@ TEST(Top200Labs, CountsAdmittedRowsAndBreaksTiesBySmallerItemid) {
 }
 
 TEST(LabQuantiles, ContinuousQuantilesOverAllRowsOfTopItems) {
-  EXPECT_DOUBLE_EQ(quantile_cont({1, 2, 3, 4, 5}, 0.5), 3);
-  EXPECT_DOUBLE_EQ(quantile_cont({1, 2}, 0.1), 1.1);
-  EXPECT_DOUBLE_EQ(quantile_cont({7}, 0.9), 7);
+  EXPECT_DOUBLE_EQ(quantile_cont(std::vector<double>{1, 2, 3, 4, 5}, 0.5), 3);
+  EXPECT_DOUBLE_EQ(quantile_cont(std::vector<double>{1, 2}, 0.1), 1.1);
+  EXPECT_DOUBLE_EQ(quantile_cont(std::vector<double>{7}, 0.9), 7);
   Hosp h;
   h.labevents += "1,1,10,5,2100-01-01 00:00:00,\n";  // admitted but NULL: item has no row
   for (int v = 1; v <= 11; ++v)                      // outpatient values count too

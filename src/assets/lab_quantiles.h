@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "assets/asset_counts.h"
@@ -26,7 +27,7 @@ struct LabQuantiles {
 // Continuous quantile at q: h = (n-1)q, lo = x[floor h], hi = x[ceil h], interpolated by
 // d = h - floor h. `values` must hold the order statistics of ranks floor h and ceil h at those
 // positions (a sorted vector does).
-double quantile_cont(const std::vector<double>& values, double q);
+double quantile_cont(std::span<const double> values, double q);
 
 // Over ALL labevents rows of each top item (hadm_id NULL or not) with valuenum not NULL.
 // An item with no value has no row.
