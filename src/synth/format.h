@@ -134,16 +134,4 @@ inline char* put_scaled(char* p, int64_t scaled, int decimals, bool trim) {
   return put_uint_padded(p, frac, digits);
 }
 
-// RFC 4180 as MIMIC writes it: quoted only when the text holds a comma, quote or line break,
-// with quotes doubled. Used once per vocabulary string; rows then copy the encoded text.
-inline std::string csv_field(std::string_view text) {
-  if (text.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(text);
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + '"';
-}
-
 }  // namespace ehrtok::synth

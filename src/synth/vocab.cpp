@@ -1,5 +1,6 @@
 #include "synth/vocab.h"
 
+#include "io/csv_quote.h"
 #include "synth/format.h"
 #include "synth/vocab_build.h"
 
@@ -20,7 +21,7 @@ Vocabulary build() {
   v.labs = make_lab_catalog(rng);
   for (const char* t : {"___", "ERROR", "UNABLE TO REPORT", "GREATER THAN 1000", "<0.1", "",
                         "NotDone", "Hemolyzed, \"unable to report\""}) {
-    v.null_value_texts.push_back(csv_field(t));
+    v.null_value_texts.push_back(csv_quote(t));
   }
   return v;
 }

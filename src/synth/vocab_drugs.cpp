@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "io/csv_quote.h"
 #include "synth/format.h"
 #include "synth/vocab_build.h"
 
@@ -365,8 +366,8 @@ Drug make_drug(Rng& rng, const std::string& name, const Variant& v, const std::s
                                      : fmt::format("{}{} {}", dose, unit, pick(rng, kPackages));
   const char* form_val = pick(rng, kStrengths);
   d.middle =
-      fmt::format("{},{},{},{},{},,{},{},{},{}", csv_field(name), formulary_code(rng, name), gsn,
-                  ndc, csv_field(strength), dose, unit, rng.chance(0.6) ? "1" : form_val, form);
+      fmt::format("{},{},{},{},{},,{},{},{},{}", csv_quote(name), formulary_code(rng, name), gsn,
+                  ndc, csv_quote(strength), dose, unit, rng.chance(0.6) ? "1" : form_val, form);
   d.route = fluid ? "IV" : v.route;
   return d;
 }

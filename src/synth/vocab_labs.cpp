@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "io/csv_quote.h"
 #include "synth/format.h"
 #include "synth/vocab_build.h"
 
@@ -150,7 +151,7 @@ const char* const kUnits[] = {"mg/dL", "mEq/L",  "%",      "K/uL",     "g/dL",  
                               "/uL",   "mL/min", "ratio",  "copies/mL"};
 
 std::string egfr_comment(int lo) {
-  return csv_field(fmt::format(
+  return csv_quote(fmt::format(
       "Using this patient's age, gender, and serum creatinine value of {:.1f}, .  estimated GFR "
       "(eGFR) is likely between {} and {} mL/min/1.73 m2, .  provided the serum creatinine value "
       "is stable.",
@@ -177,9 +178,9 @@ LabItem real_item(const RealItem& r) {
   set_distribution(item, r.kind, r.mean, r.sd);
   item.has_ref = r.lo[0] != '\0';
   if (item.has_ref) item.ref_lo = std::stod(r.lo), item.ref_hi = std::stod(r.hi);
-  item.units_ref = fmt::format("{},{},{}", csv_field(r.uom), r.lo, r.hi);
+  item.units_ref = fmt::format("{},{},{}", csv_quote(r.uom), r.lo, r.hi);
   if (auto it = kRealTexts.find(r.itemid); it != kRealTexts.end()) {
-    for (const auto& t : it->second) item.texts.push_back(csv_field(t));
+    for (const auto& t : it->second) item.texts.push_back(csv_quote(t));
   }
   // Morphology items are mostly blank in MIMIC; a few carry a grade.
   if (r.kind == K::kText && item.texts.empty()) item.texts = {"", "", "", "", "1+", "2+", "NORMAL"};
@@ -188,15 +189,15 @@ LabItem real_item(const RealItem& r) {
 
 void add_real_comments(LabItem& item) {
   if (item.itemid == 50931) {
-    item.comments = {csv_field("If fasting, 70-100 normal, >125 provisional diabetes."),
-                     csv_field("IF FASTING, 70-100 NORMAL, >125 PROVISIONAL DIABETES.")};
+    item.comments = {csv_quote("If fasting, 70-100 normal, >125 provisional diabetes."),
+                     csv_quote("IF FASTING, 70-100 NORMAL, >125 PROVISIONAL DIABETES.")};
     item.comment_share = 0.35;
     item.masked_share = 0.2;
   } else if (item.itemid == 50920) {
     for (int lo : {18, 27, 39, 52, 61}) item.comments.push_back(egfr_comment(lo));
     item.comment_share = 1.0;
   } else if (item.itemid == 50971) {
-    item.comments = {csv_field("Specimen \"hemolyzed\", results may be affected.")};
+    item.comments = {csv_quote("Specimen \"hemolyzed\", results may be affected.")};
     item.comment_share = 0.03;
   }
 }
@@ -224,10 +225,10 @@ LabItem synthetic_item(Rng& rng, int64_t itemid) {
     lo = fmt::format("{}", item.ref_lo);
     hi = fmt::format("{}", item.ref_hi);
   }
-  item.units_ref = fmt::format("{},{},{}", csv_field(kUnits[rng.below(std::size(kUnits))]), lo, hi);
+  item.units_ref = fmt::format("{},{},{}", csv_quote(kUnits[rng.below(std::size(kUnits))]), lo, hi);
   if (kind == K::kText) {
     for (const char* t : kTextSets[rng.below(std::size(kTextSets))]) {
-      if (t) item.texts.push_back(csv_field(t));
+      if (t) item.texts.push_back(csv_quote(t));
     }
   }
   return item;
