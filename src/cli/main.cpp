@@ -33,7 +33,12 @@ void add_run(CLI::App& app, RunOptions& o, bool& no_export) {
       ->check(CLI::Range(1, 1000000));
   run->add_option("--quantile-sample", o.quantiles.sample_fraction,
                   "Fraction of lab values used for lab_quantiles (deterministic sample)")
-      ->check(CLI::PositiveNumber & CLI::Range(0.0, 1.0));
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            const double v = std::strtod(text.c_str(), nullptr);
+            return v > 0 && v <= 1 ? "" : "must be above 0 and at most 1, got " + text;
+          },
+          "(0, 1]"));
   run->add_option("--quantile-seed", o.quantiles.seed, "Seed of the lab_quantiles sample");
   run->add_option("--row-group-rows", o.row_group_rows, "Rows per Parquet row group")
       ->check(CLI::Range(1024, 1 << 30));
