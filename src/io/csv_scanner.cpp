@@ -101,7 +101,6 @@ std::optional<CsvChunk> CsvChunker::next() {
     carry_.assign(chunk.bytes, end, std::string::npos);
     chunk.bytes.resize(end);
   }
-  chunk.index = next_index_++;
   return chunk;
 }
 

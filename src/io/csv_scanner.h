@@ -31,7 +31,7 @@ struct CsvField {
 // The field's value with doubled quotes undone; `scratch` holds the bytes when needed.
 std::string_view unescape(const CsvField& field, std::string& scratch);
 
-// A run of whole records cut from a file; `index` counts chunks from 0 in file order.
+// A run of whole records cut from a file.
 // Line numbers are not counted while cutting (that would be a second pass on the one sequential
 // thread): a chunk's splitter counts its lines, and the in-order consumer adds them up.
 // Chunk buffers are large and short-lived: huge pages keep their first touch cheap.
@@ -39,7 +39,6 @@ using ChunkBytes = std::basic_string<char, std::char_traits<char>, HugePageAlloc
 
 struct CsvChunk {
   ChunkBytes bytes;
-  size_t index = 0;
 };
 
 // Reads a CSV stream as a header record and then chunks of whole records of about
@@ -66,7 +65,6 @@ class CsvChunker {
   std::vector<std::string> header_;
   ChunkBytes carry_;
   int64_t first_data_line_ = 1;
-  size_t next_index_ = 0;
   bool eof_ = false;
 };
 
