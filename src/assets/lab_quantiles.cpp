@@ -95,10 +95,10 @@ LabQuantiles build_lab_quantiles(const mimic::RawTable& labevents, const TopLabs
 
   LabQuantiles out;
   const int cuts = options.num_quantiles - 1;
-  out.table.fields.push_back({"itemid", ColumnType::Int64, false});
+  std::vector<Field> fields{{"itemid", ColumnType::Int64, false}};
   for (int k = 1; k <= cuts; ++k)
-    out.table.fields.push_back({fmt::format("q{}", k), ColumnType::Double, false});
-  for (const auto& f : out.table.fields) out.table.columns.emplace_back(f.type);
+    fields.push_back({fmt::format("q{}", k), ColumnType::Double, false});
+  out.table = Table::empty(std::move(fields));
 
   std::vector<size_t> order(top_items.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;

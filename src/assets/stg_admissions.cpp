@@ -9,15 +9,12 @@ namespace ehrtok {
 namespace {
 
 Table stg_admissions_schema() {
-  Table t;
-  t.fields = {{"subject_id", ColumnType::Int64, false},
-              {"hadm_id", ColumnType::Int64, false},
-              {"admittime", ColumnType::Timestamp, true},
-              {"dischtime", ColumnType::Timestamp, true},
-              {"visit_seq", ColumnType::Int64, false},
-              {"days_since_prior_admission", ColumnType::Int64, true}};
-  for (const auto& f : t.fields) t.columns.push_back(Column(f.type));
-  return t;
+  return Table::empty({{"subject_id", ColumnType::Int64, false},
+                       {"hadm_id", ColumnType::Int64, false},
+                       {"admittime", ColumnType::Timestamp, true},
+                       {"dischtime", ColumnType::Timestamp, true},
+                       {"visit_seq", ColumnType::Int64, false},
+                       {"days_since_prior_admission", ColumnType::Int64, true}});
 }
 
 void push_nullable(Column& column, bool null, int64_t value) {

@@ -14,8 +14,8 @@ namespace {
 // The LAB codes of the top items: bins 1..n for values, and one code for a NULL value.
 class LabCodes {
  public:
-  LabCodes(const TopLabs& top, const LabQuantiles& quantiles, int bins, CodeBook& book)
-      : index_(top), bins_(bins), book_(book) {
+  LabCodes(const TopLabs& top, const LabQuantiles& quantiles, CodeBook& book)
+      : index_(top), bins_(static_cast<int>(quantiles.table.columns.size())), book_(book) {
     items_.assign(top.table.columns[0].ints.begin(), top.table.columns[0].ints.end());
     cuts_.assign(items_.size(), {});
     const size_t cut_count = quantiles.table.columns.size() - 1;
@@ -23,7 +23,7 @@ class LabCodes {
       auto& cuts = cuts_[index_.slot(quantiles.table.columns[0].ints[q])];
       for (size_t c = 1; c <= cut_count; ++c) cuts.push_back(quantiles.table.columns[c].doubles[q]);
     }
-    ids_.assign(items_.size() * (bins + 1), UINT32_MAX);
+    ids_.assign(items_.size() * (bins_ + 1), UINT32_MAX);
   }
 
   // Slot of a top item, or -1.
@@ -97,7 +97,7 @@ StagedEvents build_stg_labs(const mimic::RawTable& labevents, const TopLabs& top
   const Column& itemid = t.column("itemid");
   const Column& charttime = t.column("charttime");
   const Column& valuenum = t.column("valuenum");
-  LabCodes lab_codes(top, quantiles, options.num_quantiles, codes);
+  LabCodes lab_codes(top, quantiles, codes);
   const Reclaimer reclaimer(admissions, options.reclaim_window_micros);
 
   StagedEvents out;

@@ -14,9 +14,9 @@ namespace ehrtok {
 
 struct StgLabsOptions {
   int64_t reclaim_window_micros = 24 * 3600 * int64_t{1'000'000};
-  int num_quantiles = 10;  // bins _Q1.._Q<num_quantiles>
 };
 
+// Values bin into _Q1.._Q<n>, n = the number of lab_quantiles cut points + 1.
 StagedEvents build_stg_labs(const mimic::RawTable& labevents, const TopLabs& top,
                             const LabQuantiles& quantiles, const StgAdmissions& admissions,
                             CodeBook& codes, const StgLabsOptions& options = {});

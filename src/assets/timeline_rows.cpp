@@ -28,15 +28,13 @@ std::shared_ptr<const StringDictionary> code_type_dictionary() {
 
 Table empty_timeline_table(const char* sequence_name, const std::shared_ptr<const CodeBook>& codes,
                            size_t rows) {
-  Table t;
-  t.fields = timeline_schema(sequence_name);
-  for (const auto& f : t.fields) {
-    Column c(f.type);
-    if (f.type == ColumnType::Double) c.doubles.reserve(rows);
-    if (f.type == ColumnType::String) c.codes.reserve(rows);
-    if (f.type == ColumnType::Int64 || f.type == ColumnType::Timestamp) c.ints.reserve(rows);
-    if (f.nullable) c.valid.reserve(rows);
-    t.columns.push_back(std::move(c));
+  Table t = Table::empty(timeline_schema(sequence_name));
+  for (size_t i = 0; i < t.fields.size(); ++i) {
+    Column& c = t.columns[i];
+    if (c.type == ColumnType::Double) c.doubles.reserve(rows);
+    if (c.type == ColumnType::String) c.codes.reserve(rows);
+    if (c.type == ColumnType::Int64 || c.type == ColumnType::Timestamp) c.ints.reserve(rows);
+    if (t.fields[i].nullable) c.valid.reserve(rows);
   }
   t.columns[5].dictionary = codes;
   t.columns[6].dictionary = code_type_dictionary();

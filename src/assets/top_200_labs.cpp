@@ -39,10 +39,9 @@ TopLabs build_top_200_labs(const mimic::RawTable& labevents, size_t limit) {
   if (ranked.size() > limit) ranked.resize(limit);
 
   TopLabs out;
-  out.table.fields = {{"itemid", ColumnType::Int64, false},
-                      {"freq", ColumnType::Int64, false},
-                      {"pct", ColumnType::Double, false}};
-  for (const auto& f : out.table.fields) out.table.columns.emplace_back(f.type);
+  out.table = Table::empty({{"itemid", ColumnType::Int64, false},
+                            {"freq", ColumnType::Int64, false},
+                            {"pct", ColumnType::Double, false}});
   for (const auto& [item, freq] : ranked) {
     out.table.columns[0].ints.push_back(item);
     out.table.columns[1].ints.push_back(freq);

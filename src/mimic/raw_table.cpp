@@ -46,12 +46,9 @@ const char* kind_name(FieldKind kind) {
 }
 
 Table empty_table(const TableSpec& spec) {
-  Table table;
-  for (const auto& c : spec.columns) {
-    table.fields.push_back({c.name, column_type(c.kind), true});
-    table.columns.emplace_back(column_type(c.kind));
-  }
-  return table;
+  std::vector<Field> fields;
+  for (const auto& c : spec.columns) fields.push_back({c.name, column_type(c.kind), true});
+  return Table::empty(std::move(fields));
 }
 
 // The rows of one chunk, with strings coded against chunk-local dictionaries.

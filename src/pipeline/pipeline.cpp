@@ -149,10 +149,8 @@ AssetCounts materialize(const AssetDecl& asset, RunState& s, json& entry) {
   if (name == "stg_medications")
     return (s.staged[name] = build_stg_medications(s.raw.at("raw_prescriptions"), *s.codes)).counts;
   if (name == "stg_labs") {
-    StgLabsOptions labs = o.labs;
-    labs.num_quantiles = o.quantiles.num_quantiles;
     return (s.staged[name] = build_stg_labs(s.raw.at("raw_labevents"), *s.top, *s.quantiles,
-                                            *s.admissions, *s.codes, labs))
+                                            *s.admissions, *s.codes, o.labs))
         .counts;
   }
   if (name == "events_merged") {

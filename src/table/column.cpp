@@ -31,6 +31,13 @@ size_t Column::size() const {
   return 0;
 }
 
+Table Table::empty(std::vector<Field> fields) {
+  Table table;
+  table.fields = std::move(fields);
+  for (const auto& f : table.fields) table.columns.emplace_back(f.type);
+  return table;
+}
+
 const Column& Table::column(std::string_view name) const {
   for (size_t i = 0; i < fields.size(); ++i)
     if (fields[i].name == name) return columns[i];

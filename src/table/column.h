@@ -29,9 +29,9 @@ struct Column {
   explicit Column(ColumnType t) : type(t) {}
 
   ColumnType type = ColumnType::Int64;
-  BigVector<int64_t> ints;                           // Int64 and Timestamp
-  BigVector<double> doubles;                         // Double
-  BigVector<uint32_t> codes;                         // String: index into `dictionary`
+  BigVector<int64_t> ints;                             // Int64 and Timestamp
+  BigVector<double> doubles;                           // Double
+  BigVector<uint32_t> codes;                           // String: index into `dictionary`
   std::shared_ptr<const StringDictionary> dictionary;  // String only
   BigVector<uint8_t> valid;
 
@@ -49,6 +49,9 @@ struct Field {
 
 // A table: a schema and one column per field, all of equal length.
 struct Table {
+  // A table of `fields` with no rows.
+  static Table empty(std::vector<Field> fields);
+
   std::vector<Field> fields;
   std::vector<Column> columns;
 
