@@ -1,0 +1,180 @@
+#include "pipeline/asset_recipes.h"
+
+#include <functional>
+
+#include "assets/export_tokens.h"
+#include "assets/stg_diagnoses.h"
+#include "assets/stg_labs.h"
+#include "assets/stg_medications.h"
+#include "assets/stg_procedures.h"
+#include "io/atomic_output.h"
+#include "parquet/parquet_writer.h"
+#include "pipeline/rejects_file.h"
+
+namespace ehrtok {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+json raw_table_json(const mimic::RawTable& raw) {
+  json reasons = json::object();
+  for (const auto& r : raw.rejects) {
+    // Group "bad timestamp in column charttime" etc.; field-count reasons share one key.
+    const std::string key = r.reason.rfind("expected ", 0) == 0 ? "wrong field count" : r.reason;
+    reasons[key] = reasons.value(key, 0) + 1;
+  }
+  return {{"file", raw.file},
+          {"bytes_read", raw.bytes_read},
+          {"rows_read", raw.rows_read},
+          {"rows_rejected", static_cast<int64_t>(raw.rejects.size())},
+          {"rows_kept", raw.rows_kept()},
+          {"rejected_by_reason", reasons}};
+}
+
+// Writes a Parquet asset row group by row group; `rows_of(begin, end)` builds the columns.
+template <class RowsOf>
+void write_parquet_asset(const std::filesystem::path& path, size_t rows, size_t row_group_rows,
+                         int threads, RowsOf rows_of) {
+  AtomicOutput output(path);
+  {
+    Table first = rows_of(0, std::min(rows, row_group_rows));
+    parquet::FileWriter writer(output.temp_path().string(), first.fields, {.threads = threads});
+    auto write = [&](const Table& t) {
+      std::vector<ColumnSlice> slices;
+      for (const auto& c : t.columns) slices.push_back({&c, 0, t.num_rows()});
+      writer.write_row_group(slices);
+    };
+    write(first);
+    for (size_t begin = row_group_rows; begin < rows; begin += row_group_rows)
+      write(rows_of(begin, std::min(rows, begin + row_group_rows)));
+    writer.finish();
+  }
+  output.commit();
+}
+
+void write_table_asset(const std::filesystem::path& path, const Table& table, size_t row_group_rows,
+                       int threads) {
+  AtomicOutput output(path);
+  parquet::write_table(output.temp_path().string(), table, row_group_rows, {.threads = threads});
+  output.commit();
+}
+
+AssetCounts raw_table(const AssetDecl& asset, RunState& s, json& entry) {
+  const std::string table = asset.name.substr(4);  // "raw_labevents" -> "labevents"
+  for (const auto* spec : mimic::all_tables()) {
+    if (spec->name != table) continue;
+    auto raw = mimic::load_raw_table(*spec, s.options.input_dir, s.threads);
+    write_rejects_file(s.out("rejects") / (table + ".csv"), raw);
+    entry["table"] = raw_table_json(raw);
+    AssetCounts counts;
+    counts.rows_in = raw.rows_read;
+    counts.rows_out = raw.rows_kept();
+    counts.drop("rejected (see rejects/" + table + ".csv)",
+                static_cast<int64_t>(raw.rejects.size()));
+    s.raw.emplace(asset.name, std::move(raw));
+    return counts;
+  }
+  throw std::logic_error("no MIMIC table for asset " + asset.name);
+}
+
+AssetCounts top_200_labs(const AssetDecl& asset, RunState& s, json&) {
+  s.top = build_top_200_labs(s.raw.at("raw_labevents"), s.options.top_labs);
+  write_table_asset(s.out(asset.output), s.top->table, s.options.row_group_rows, s.threads);
+  return s.top->counts;
+}
+
+AssetCounts lab_quantiles(const AssetDecl& asset, RunState& s, json&) {
+  s.quantiles =
+      build_lab_quantiles(s.raw.at("raw_labevents"), *s.top, s.options.quantiles, s.threads);
+  write_table_asset(s.out(asset.output), s.quantiles->table, s.options.row_group_rows, s.threads);
+  return s.quantiles->counts;
+}
+
+AssetCounts stg_admissions(const AssetDecl& asset, RunState& s, json&) {
+  s.admissions = build_stg_admissions(s.raw.at("raw_admissions"));
+  write_table_asset(s.out(asset.output), s.admissions->table, s.options.row_group_rows, s.threads);
+  return s.admissions->counts;
+}
+
+AssetCounts stg_diagnoses(const AssetDecl& asset, RunState& s, json&) {
+  return (s.staged[asset.name] = build_stg_diagnoses(s.raw.at("raw_diagnoses_icd"), *s.codes))
+      .counts;
+}
+
+AssetCounts stg_procedures(const AssetDecl& asset, RunState& s, json&) {
+  return (s.staged[asset.name] = build_stg_procedures(s.raw.at("raw_procedures_icd"), *s.codes))
+      .counts;
+}
+
+AssetCounts stg_medications(const AssetDecl& asset, RunState& s, json&) {
+  return (s.staged[asset.name] = build_stg_medications(s.raw.at("raw_prescriptions"), *s.codes))
+      .counts;
+}
+
+AssetCounts stg_labs(const AssetDecl& asset, RunState& s, json&) {
+  return (s.staged[asset.name] = build_stg_labs(s.raw.at("raw_labevents"), *s.top, *s.quantiles,
+                                                *s.admissions, *s.codes, s.options.labs))
+      .counts;
+}
+
+AssetCounts events_merged(const AssetDecl& asset, RunState& s, json&) {
+  s.merged = build_events_merged({&s.staged.at("stg_diagnoses"), &s.staged.at("stg_procedures"),
+                                  &s.staged.at("stg_medications"), &s.staged.at("stg_labs")},
+                                 *s.admissions, *s.codes, s.threads);
+  write_parquet_asset(s.out(asset.output), s.merged->events.size(), s.options.row_group_rows,
+                      s.threads, [&](size_t b, size_t e) {
+                        return events_merged_rows(*s.merged, *s.admissions, s.codes, b, e);
+                      });
+  return s.merged->counts;
+}
+
+AssetCounts tokens_final(const AssetDecl& asset, RunState& s, json&) {
+  s.tokens = build_tokens_final(*s.merged, *s.codes, s.options.time_bins);
+  write_parquet_asset(s.out(asset.output), s.tokens->tokens.size(), s.options.row_group_rows,
+                      s.threads, [&](size_t b, size_t e) {
+                        return tokens_final_rows(*s.tokens, *s.merged, *s.admissions, s.codes, b,
+                                                 e);
+                      });
+  return s.tokens->counts;
+}
+
+AssetCounts export_tokens(const AssetDecl& asset, RunState& s, json&) {
+  AssetCounts counts;
+  counts.rows_in = static_cast<int64_t>(s.tokens->tokens.size());
+  if (!s.options.export_hive) {
+    counts.note("skipped (--no-export)", 1);
+    return counts;
+  }
+  AtomicOutput output(s.out(asset.output));
+  std::filesystem::create_directories(output.temp_path());
+  const auto stats = export_tokens_hive(output.temp_path(), *s.tokens, *s.merged, *s.admissions,
+                                        s.codes, s.threads);
+  output.commit();
+  counts.rows_out = stats.rows;
+  counts.note("patient files", stats.files);
+  return counts;
+}
+
+}  // namespace
+
+AssetCounts materialize(const AssetDecl& asset, RunState& state, json& entry) {
+  using Recipe = std::function<AssetCounts(const AssetDecl&, RunState&, json&)>;
+  static const std::map<std::string, Recipe> recipes = {
+      {"top_200_labs", top_200_labs},
+      {"lab_quantiles", lab_quantiles},
+      {"stg_admissions", stg_admissions},
+      {"stg_diagnoses", stg_diagnoses},
+      {"stg_procedures", stg_procedures},
+      {"stg_medications", stg_medications},
+      {"stg_labs", stg_labs},
+      {"events_merged", events_merged},
+      {"tokens_final", tokens_final},
+      {"export_tokens", export_tokens},
+  };
+  if (asset.name.rfind("raw_", 0) == 0) return raw_table(asset, state, entry);
+  auto it = recipes.find(asset.name);
+  if (it == recipes.end()) throw std::logic_error("no recipe for asset " + asset.name);
+  return it->second(asset, state, entry);
+}
+
+}  // namespace ehrtok

@@ -1,0 +1,49 @@
+// What a run has materialized so far: every asset in memory, by name. An asset is released once
+// no later asset reads it, which bounds memory to what the remaining assets need.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "assets/events_merged.h"
+#include "assets/lab_quantiles.h"
+#include "assets/staged_events.h"
+#include "assets/stg_admissions.h"
+#include "assets/tokens_final.h"
+#include "assets/top_200_labs.h"
+#include "mimic/raw_table.h"
+#include "pipeline/pipeline.h"
+
+namespace ehrtok {
+
+struct RunState {
+  RunState(const RunOptions& o, int t) : options(o), threads(t) {}
+
+  const RunOptions& options;
+  int threads;
+  std::map<std::string, mimic::RawTable> raw;  // by asset name, e.g. "raw_labevents"
+  std::optional<TopLabs> top;
+  std::optional<LabQuantiles> quantiles;
+  std::optional<StgAdmissions> admissions;
+  std::shared_ptr<CodeBook> codes = std::make_shared<CodeBook>();
+  std::map<std::string, StagedEvents> staged;  // by asset name, e.g. "stg_labs"
+  std::optional<EventsMerged> merged;
+  std::optional<TokensFinal> tokens;
+
+  std::filesystem::path out(const std::string& name) const { return options.output_dir / name; }
+
+  void release(const std::string& name) {
+    raw.erase(name);
+    staged.erase(name);
+    if (name == "top_200_labs") top.reset();
+    if (name == "lab_quantiles") quantiles.reset();
+    if (name == "stg_admissions") admissions.reset();
+    if (name == "events_merged") merged.reset();
+    if (name == "tokens_final") tokens.reset();
+  }
+};
+
+}  // namespace ehrtok
