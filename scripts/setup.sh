@@ -9,6 +9,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libisal-dev isal libzstd-dev libfast-float-dev libabsl-dev libcli11-dev libfmt-dev
   nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev gzip
+  libtomlplusplus-dev
 )
 # Node.js runs the test-only Parquet readers; take Debian's only where no node/npm is present
 # (some machines carry a newer Node.js that Debian's npm package would conflict with).

@@ -17,36 +17,9 @@ using testing::TempDir;
 using testing::write_file;
 namespace fs = std::filesystem;
 
-struct Outcome {
-  int exit_code;
-  std::string output;  // stdout and stderr
-};
-
-Outcome ehrtok(const std::string& args) {
-  const std::string command = fmt::format("{} {} 2>&1", EHRTOK_BINARY, args);
-  std::FILE* pipe = popen(command.c_str(), "r");
-  Outcome out{-1, ""};
-  std::array<char, 4096> buffer;
-  while (size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe))
-    out.output.append(buffer.data(), n);
-  const int status = pclose(pipe);
-  out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
-}
-
-std::string read_bytes(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
-
-// Every file below `dir` (relative path -> bytes), run_report.json excepted (it holds timings).
-std::map<std::string, std::string> output_files(const fs::path& dir) {
-  std::map<std::string, std::string> files;
-  for (const auto& e : fs::recursive_directory_iterator(dir))
-    if (e.is_regular_file() && e.path().filename() != "run_report.json")
-      files[fs::relative(e.path(), dir).string()] = read_bytes(e.path());
-  return files;
-}
+using testing::output_files;
+using testing::read_bytes;
+const auto ehrtok = testing::run_ehrtok;
 
 // A small hosp folder with edge cases: quoted drugs, bad rows, outpatient labs.
 void write_small_hosp(const fs::path& dir) {
@@ -149,11 +122,18 @@ void expect_input_error(const fs::path& hosp, const fs::path& out, const std::st
   EXPECT_EQ(result.output.find('\n', result.output.find("ehrtok: error: ")),
             result.output.size() - 1)
       << result.output;
+  // Raw tables imported before the failure are complete and recorded (under .ehrtok/cache);
+  // no asset of the failed table or after it exists.
   if (fs::exists(out))
     for (const auto& e : fs::recursive_directory_iterator(out)) {
-      EXPECT_NE(e.path().extension(), ".parquet") << e.path();
+      const bool cached = fs::relative(e.path(), out).string().starts_with(".ehrtok");
+      if (!cached) {
+        EXPECT_NE(e.path().extension(), ".parquet") << e.path();
+      }
       EXPECT_EQ(e.path().string().find(".ehrtok-tmp"), std::string::npos) << e.path();
     }
+  const auto runs = testing::run_ehrtok("runs --output " + out.string());
+  EXPECT_NE(runs.output.find("failed"), std::string::npos) << runs.output;
 }
 
 TEST(Cli, MissingTableIsExitCode2) {

@@ -2,7 +2,11 @@
 
 #include <isa-l.h>
 
+#include <sys/wait.h>
+
+#include <array>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <random>
 
@@ -152,6 +156,36 @@ Table InMemoryRun::events_merged_table() const {
 
 Table InMemoryRun::tokens_final_table() const {
   return tokens_final_rows(tokens, merged, admissions, codes, 0, tokens.tokens.size());
+}
+
+CommandOutcome run_ehrtok(const std::string& args) {
+  const std::string command = fmt::format("{} {} 2>&1", EHRTOK_BINARY, args);
+  std::FILE* pipe = popen(command.c_str(), "r");
+  CommandOutcome out{-1, ""};
+  std::array<char, 4096> buffer;
+  while (size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe))
+    out.output.append(buffer.data(), n);
+  const int status = pclose(pipe);
+  out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return out;
+}
+
+std::string read_bytes(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+std::map<std::string, std::string> output_files(const std::filesystem::path& dir) {
+  namespace fs = std::filesystem;
+  std::map<std::string, std::string> files;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (!e.is_regular_file() || e.path().filename() == "run_report.json") continue;
+    const std::string relative = fs::relative(e.path(), dir).string();
+    const auto ext = e.path().extension();
+    if (relative.starts_with(".ehrtok/") && (ext == ".json" || ext == ".jsonl")) continue;
+    files[relative] = read_bytes(e.path());
+  }
+  return files;
 }
 
 }  // namespace ehrtok::testing

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,19 @@ std::string diff_against_golden(const Table& table, const std::filesystem::path&
 
 // Writes `content` to `dir/name`, gzip-compressed when name ends in ".gz".
 void write_file(const std::filesystem::path& path, const std::string& content);
+
+// Runs the ehrtok binary with `args` (a shell command line); stdout and stderr together.
+struct CommandOutcome {
+  int exit_code;  // -1 when killed by a signal
+  std::string output;
+};
+CommandOutcome run_ehrtok(const std::string& args);
+
+std::string read_bytes(const std::filesystem::path& file);
+
+// Every file below `dir` (relative path -> bytes) except those holding timings: run_report.json
+// and the materialization records and run history under .ehrtok/.
+std::map<std::string, std::string> output_files(const std::filesystem::path& dir);
 
 // Every asset of a hosp folder, computed in memory with the library's asset functions.
 struct InMemoryRun {

@@ -4,6 +4,7 @@
 #include <numeric>
 
 #include "assets/timeline_rows.h"
+#include "io/input_error.h"
 #include "table/timestamp.h"
 #include "util/parallel_for.h"
 
@@ -104,6 +105,50 @@ Table events_merged_rows(const EventsMerged& merged, const StgAdmissions& admiss
                         static_cast<int64_t>(i - merged.admission_start[e.admission]) + 1);
   }
   return table;
+}
+
+EventsMerged events_merged_from_table(const Table& table, const StgAdmissions& admissions,
+                                      CodeBook& codes) {
+  const auto& hadm = table.column("hadm_id");
+  const auto& code = table.column("code");
+  const auto& code_type = table.column("code_type");
+  const auto& event_time = table.column("event_time");
+  const auto& offset = table.column("time_offset_hours");
+  // Each distinct string is interned once, not once per row.
+  std::vector<uint32_t> code_ids(code.dictionary ? code.dictionary->size() : 0, UINT32_MAX);
+  std::vector<int> type_of(code_type.dictionary ? code_type.dictionary->size() : 0, -1);
+  for (size_t t = 0; t < type_of.size(); ++t)
+    for (auto k : {CodeType::Diagnosis, CodeType::Procedure, CodeType::Medication, CodeType::Lab})
+      if (code_type.dictionary->at(static_cast<uint32_t>(t)) == code_type_name(k))
+        type_of[t] = static_cast<int>(k);
+
+  EventsMerged out;
+  const size_t n = table.num_rows();
+  out.events.reserve(n);
+  out.admission_start.assign(admissions.size() + 1, 0);
+  for (size_t i = 0; i < n; ++i) {
+    const int64_t rank = hadm.is_null(i) ? -1 : admissions.find(hadm.ints[i]);
+    if (rank < 0 || code.is_null(i) || code_type.is_null(i) || type_of[code_type.codes[i]] < 0)
+      throw InputError("events_merged: stored row " + std::to_string(i + 1) +
+                       " has no admission, no code or an unknown code_type");
+    if (i > 0 && static_cast<uint32_t>(rank) < out.events.back().admission)
+      throw InputError("events_merged: stored rows are not in admission order at row " +
+                       std::to_string(i + 1));
+    uint32_t& id = code_ids[code.codes[i]];
+    if (id == UINT32_MAX) id = codes.intern(code.string_at(i));
+    out.events.push_back({.offset_hours = offset.doubles[i],
+                          .seq_num = 0,
+                          .event_time = event_time.is_null(i) ? kNullTime : event_time.ints[i],
+                          .code = id,
+                          .admission = static_cast<uint32_t>(rank),
+                          .source_row = 0,
+                          .type = static_cast<CodeType>(type_of[code_type.codes[i]])});
+    ++out.admission_start[rank + 1];
+  }
+  for (size_t a = 0; a < admissions.size(); ++a)
+    out.admission_start[a + 1] += out.admission_start[a];
+  out.counts.rows_in = out.counts.rows_out = static_cast<int64_t>(n);
+  return out;
 }
 
 }  // namespace ehrtok

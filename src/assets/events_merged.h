@@ -40,6 +40,13 @@ EventsMerged build_events_merged(const std::vector<const StagedEvents*>& stages,
                                  const StgAdmissions& admissions, const CodeBook& codes,
                                  int threads = 1);
 
+// events_merged read back from its stored table (rows in (subject_id, visit_seq, event_seq)
+// order), with codes interned into `codes`. The stored table carries no seq_num or stage row, so
+// those fields are left at 0: they only order events, and the stored order is already final.
+// Throws InputError when a row's admission is not in `admissions` or the order is broken.
+EventsMerged events_merged_from_table(const Table& table, const StgAdmissions& admissions,
+                                      CodeBook& codes);
+
 // Output columns for events [begin, end).
 Table events_merged_rows(const EventsMerged& merged, const StgAdmissions& admissions,
                          const std::shared_ptr<const CodeBook>& codes, size_t begin, size_t end);

@@ -32,7 +32,8 @@ std::vector<SubjectRun> subject_runs(const TokensFinal& tokens, const StgAdmissi
 
 ExportStats export_tokens_hive(const std::filesystem::path& dir, const TokensFinal& tokens,
                                const EventsMerged& merged, const StgAdmissions& admissions,
-                               const std::shared_ptr<const CodeBook>& codes, int threads) {
+                               const std::shared_ptr<const CodeBook>& codes, int threads,
+                               std::atomic<int64_t>* files_done) {
   const std::vector<SubjectRun> runs = subject_runs(tokens, admissions);
   parallel_each(runs.size(), threads, [&](size_t i) {
     const auto& run = runs[i];
@@ -40,12 +41,17 @@ ExportStats export_tokens_hive(const std::filesystem::path& dir, const TokensFin
     std::filesystem::create_directory(folder);
     const Table rows = tokens_final_rows(tokens, merged, admissions, codes, run.begin, run.end);
     parquet::write_table((folder / "data_0.parquet").string(), rows);
+    if (files_done) files_done->fetch_add(1, std::memory_order_relaxed);
   });
 
   ExportStats stats;
   stats.files = static_cast<int64_t>(runs.size());
   for (const auto& run : runs) stats.rows += static_cast<int64_t>(run.end - run.begin);
   return stats;
+}
+
+int64_t export_file_count(const TokensFinal& tokens, const StgAdmissions& admissions) {
+  return static_cast<int64_t>(subject_runs(tokens, admissions).size());
 }
 
 }  // namespace ehrtok

@@ -3,6 +3,7 @@
 // training code reads one patient directory at a time (SPEC.md asset 11).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -17,9 +18,13 @@ struct ExportStats {
 };
 
 // Writes into `dir` (which must exist) with `threads` threads; file contents do not depend on
-// the thread count.
+// the thread count. `files_done`, when given, counts the files written so far.
 ExportStats export_tokens_hive(const std::filesystem::path& dir, const TokensFinal& tokens,
                                const EventsMerged& merged, const StgAdmissions& admissions,
-                               const std::shared_ptr<const CodeBook>& codes, int threads);
+                               const std::shared_ptr<const CodeBook>& codes, int threads,
+                               std::atomic<int64_t>* files_done = nullptr);
+
+// How many files export_tokens_hive will write (one per subject with tokens).
+int64_t export_file_count(const TokensFinal& tokens, const StgAdmissions& admissions);
 
 }  // namespace ehrtok

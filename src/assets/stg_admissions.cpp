@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "io/input_error.h"
 #include "table/timestamp.h"
 
 namespace ehrtok {
@@ -77,6 +78,26 @@ StgAdmissions build_stg_admissions(const mimic::RawTable& admissions) {
   out.counts.drop("hadm_id NULL", null_hadm);
   out.counts.drop("subject_id NULL", null_subject);
   out.counts.drop("repeated hadm_id", duplicate);
+  return out;
+}
+
+StgAdmissions stg_admissions_from_table(Table table) {
+  const Table expected = stg_admissions_schema();
+  if (table.fields.size() != expected.fields.size())
+    throw InputError("stg_admissions: stored table has the wrong columns");
+  for (size_t c = 0; c < expected.fields.size(); ++c)
+    if (table.fields[c].name != expected.fields[c].name ||
+        table.fields[c].type != expected.fields[c].type)
+      throw InputError("stg_admissions: stored column " + table.fields[c].name +
+                       " does not match the schema");
+  StgAdmissions out;
+  out.table = std::move(table);
+  const auto& hadm = out.table.columns[1].ints;
+  out.rank_of_hadm.reserve(hadm.size());
+  for (size_t i = 0; i < hadm.size(); ++i)
+    if (!out.rank_of_hadm.emplace(hadm[i], static_cast<uint32_t>(i)).second)
+      throw InputError("stg_admissions: stored table repeats hadm_id " + std::to_string(hadm[i]));
+  out.counts.rows_in = out.counts.rows_out = static_cast<int64_t>(hadm.size());
   return out;
 }
 

@@ -40,4 +40,8 @@ struct StgAdmissions {
 // hadm_ids (after the first in file order), which would make the join ambiguous.
 StgAdmissions build_stg_admissions(const mimic::RawTable& admissions);
 
+// stg_admissions read back from its stored table (rows already in (subject_id, visit_seq)
+// order); throws InputError when the table is not one (wrong columns, repeated hadm_id).
+StgAdmissions stg_admissions_from_table(Table table);
+
 }  // namespace ehrtok

@@ -7,8 +7,9 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "cli/asset_commands.h"
+#include "cli/interrupt.h"
 #include "io/input_error.h"
-#include "pipeline/pipeline.h"
 #include "synth/synth.h"
 
 namespace {
@@ -18,32 +19,6 @@ using namespace ehrtok;
 // Exit codes: 0 success, 1 internal error, 2 bad input or usage.
 constexpr int kExitBadInput = 2;
 
-void add_run(CLI::App& app, RunOptions& o, bool& no_export) {
-  auto* run =
-      app.add_subcommand("run", "Build every asset of SPEC.md from a MIMIC-IV hosp/ folder");
-  run->add_option("--input", o.input_dir, "MIMIC-IV hosp/ folder (tables as .csv.gz or .csv)")
-      ->required()
-      ->check(CLI::ExistingDirectory);
-  run->add_option("--output", o.output_dir, "Output folder (created if missing)")->required();
-  run->add_option("--threads", o.threads, "Worker threads (default: all cores)")
-      ->check(CLI::Range(1, 1024));
-  run->add_flag("--no-export", no_export,
-                "Do not write the Hive layout mimic4_tokens.parquet/subject_id=N/");
-  run->add_option("--top-labs", o.top_labs, "Number of lab items kept (top_200_labs)")
-      ->check(CLI::Range(1, 1000000));
-  run->add_option("--quantile-sample", o.quantiles.sample_fraction,
-                  "Fraction of lab values used for lab_quantiles (deterministic sample)")
-      ->check(CLI::Validator(
-          [](std::string& text) -> std::string {
-            const double v = std::strtod(text.c_str(), nullptr);
-            return v > 0 && v <= 1 ? "" : "must be above 0 and at most 1, got " + text;
-          },
-          "(0, 1]"));
-  run->add_option("--quantile-seed", o.quantiles.seed, "Seed of the lab_quantiles sample");
-  run->add_option("--row-group-rows", o.row_group_rows, "Rows per Parquet row group")
-      ->check(CLI::Range(1024, 1 << 30));
-}
-
 void add_synth(CLI::App& app, synth::SynthOptions& o, double& scale) {
   auto* cmd = app.add_subcommand(
       "synth", "Write small, realistic MIMIC-IV-shaped tables for trying ehrtok without data");
@@ -52,14 +27,6 @@ void add_synth(CLI::App& app, synth::SynthOptions& o, double& scale) {
   cmd->add_option("--scale", scale, "Size relative to full MIMIC-IV (overrides --patients)")
       ->check(CLI::Range(1e-6, 100.0));
   cmd->add_option("--seed", o.seed, "Random seed (same seed, same files)");
-}
-
-int run(RunOptions& options) {
-  options.log = [](const std::string& line) { std::cerr << line << '\n'; };
-  const auto report = run_pipeline(options);
-  std::cerr << fmt::format("done in {:.2f} s; report: {}\n", report["seconds"].get<double>(),
-                           (options.output_dir / "run_report.json").string());
-  return 0;
 }
 
 int synthesize(synth::SynthOptions& options, double scale) {
@@ -84,14 +51,14 @@ void keep_freed_memory_for_reuse() {
 
 int main(int argc, char** argv) {
   keep_freed_memory_for_reuse();
+  cli::handle_interrupts();
   CLI::App app{"ehrtok: MIMIC-IV to tokenized patient timelines"};
   app.set_version_flag("--version", std::string("ehrtok ") + EHRTOK_VERSION);
   app.require_subcommand(1);
-  RunOptions run_options;
-  bool no_export = false;
+  cli::AssetCommands asset_commands;
+  asset_commands.add_to(app);
   synth::SynthOptions synth_options;
   double scale = 0;
-  add_run(app, run_options, no_export);
   add_synth(app, synth_options, scale);
   try {
     app.parse(argc, argv);
@@ -100,10 +67,7 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : kExitBadInput;
   }
   try {
-    if (app.got_subcommand("run")) {
-      run_options.export_hive = !no_export;
-      return run(run_options);
-    }
+    if (const auto code = asset_commands.run_chosen()) return *code;
     return synthesize(synth_options, scale);
   } catch (const InputError& e) {
     std::cerr << "ehrtok: error: " << e.what() << '\n';

@@ -28,4 +28,10 @@ class AtomicOutput {
   bool committed_ = false;
 };
 
+// Removes the temporary files of every AtomicOutput not yet committed or destroyed, from any
+// thread: what an interrupted process (SIGINT) does before it exits. The registry it reads is the
+// one piece of process-wide state in ehrtok, because a signal has no other way to find them.
+// Returns how many temporary outputs were removed.
+int remove_pending_outputs();
+
 }  // namespace ehrtok

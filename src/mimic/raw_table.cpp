@@ -45,12 +45,6 @@ const char* kind_name(FieldKind kind) {
   return "value";
 }
 
-Table empty_table(const TableSpec& spec) {
-  std::vector<Field> fields;
-  for (const auto& c : spec.columns) fields.push_back({c.name, column_type(c.kind), true});
-  return Table::empty(std::move(fields));
-}
-
 // The rows of one chunk, with strings coded against chunk-local dictionaries.
 struct ParsedChunk {
   Table table;
@@ -84,7 +78,8 @@ class ChunkParser {
   }
 
   ParsedChunk parse(const CsvChunk& chunk) const {
-    ParsedChunk out{empty_table(spec_), std::vector<StringDictionary>(spec_.columns.size()), {}, 0};
+    ParsedChunk out{
+        empty_raw_table(spec_), std::vector<StringDictionary>(spec_.columns.size()), {}, 0};
     CsvRecordSplitter splitter(chunk.bytes, 0);
     std::vector<CsvField> fields;
     std::vector<FieldValue> values(spec_.columns.size());
@@ -221,12 +216,13 @@ void append(Table& table, const Table& chunk) {
 
 }  // namespace
 
-RawTable load_raw_table(const TableSpec& spec, const std::filesystem::path& hosp_dir, int threads) {
+RawTable load_raw_table(const TableSpec& spec, const std::filesystem::path& hosp_dir, int threads,
+                        std::atomic<int64_t>* bytes_done) {
   RawTable raw;
   raw.spec = &spec;
   const auto path = find_table_file(hosp_dir, spec.name);
   raw.file = path.string();
-  raw.table = empty_table(spec);
+  raw.table = empty_raw_table(spec);
   std::vector<std::shared_ptr<StringDictionary>> dictionaries(spec.columns.size());
   for (size_t c = 0; c < spec.columns.size(); ++c) {
     if (raw.table.columns[c].type != ColumnType::String) continue;
@@ -238,7 +234,12 @@ RawTable load_raw_table(const TableSpec& spec, const std::filesystem::path& hosp
   const ChunkParser parser(spec, chunker.header(), raw.file);
   int64_t next_line = chunker.first_data_line();
   run_ordered_pipeline<CsvChunk, ParsedChunk>(
-      threads, [&] { return chunker.next(); },
+      threads,
+      [&] {
+        auto chunk = chunker.next();
+        if (bytes_done) bytes_done->store(static_cast<int64_t>(chunker.bytes_consumed()));
+        return chunk;
+      },
       [&](const CsvChunk& chunk) { return parser.parse(chunk); },
       [&](ParsedChunk&& chunk) {
         account(chunk, raw, dictionaries, next_line);
@@ -246,6 +247,12 @@ RawTable load_raw_table(const TableSpec& spec, const std::filesystem::path& hosp
       });
   raw.bytes_read = static_cast<int64_t>(chunker.bytes_consumed());
   return raw;
+}
+
+Table empty_raw_table(const TableSpec& spec) {
+  std::vector<Field> fields;
+  for (const auto& c : spec.columns) fields.push_back({c.name, column_type(c.kind), true});
+  return Table::empty(std::move(fields));
 }
 
 }  // namespace ehrtok::mimic

@@ -2,6 +2,7 @@
 // every row that could not be read accounted for as a reject.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -29,8 +30,13 @@ struct RawTable {
   int64_t rows_kept() const { return static_cast<int64_t>(table.num_rows()); }
 };
 
+// The columns of `spec` as a table without rows (all nullable): the schema of a RawTable.
+Table empty_raw_table(const TableSpec& spec);
+
 // Reads `spec`'s table from `hosp_dir` (NAME.csv.gz or NAME.csv) with `threads` threads.
 // Throws InputError naming the file for a missing file, a missing column or a corrupt stream.
-RawTable load_raw_table(const TableSpec& spec, const std::filesystem::path& hosp_dir, int threads);
+// `bytes_done`, when given, follows the bytes of the file consumed so far (for progress).
+RawTable load_raw_table(const TableSpec& spec, const std::filesystem::path& hosp_dir, int threads,
+                        std::atomic<int64_t>* bytes_done = nullptr);
 
 }  // namespace ehrtok::mimic

@@ -11,10 +11,22 @@ struct AssetDecl {
   std::string name;
   std::vector<std::string> inputs;
   std::string output;  // file or folder under OUT_DIR, empty when the asset stays in memory
+  // The configuration keys (config_file.h) the asset's result depends on.
+  std::vector<std::string> config = {};
 };
+
+// The folder under OUT_DIR where ehrtok keeps its state: materialization records, the run
+// history and the persisted raw tables.
+inline constexpr const char* kStateDir = ".ehrtok";
 
 // All assets, in a dependency order (every asset after its inputs).
 const std::vector<AssetDecl>& asset_graph();
+
+// The asset of that name; throws std::invalid_argument naming the known assets otherwise.
+const AssetDecl& find_asset(const std::string& name);
+
+// The asset and everything it reads, directly or not, in dependency order.
+std::vector<std::string> upstream_closure(const std::vector<std::string>& names);
 
 // Assets in dependency order: a stable topological sort of `assets` by their inputs.
 std::vector<AssetDecl> topological_order(const std::vector<AssetDecl>& assets);

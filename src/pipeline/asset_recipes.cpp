@@ -8,13 +8,19 @@
 #include "assets/stg_medications.h"
 #include "assets/stg_procedures.h"
 #include "io/atomic_output.h"
+#include "io/byte_source.h"
 #include "parquet/parquet_writer.h"
+#include "pipeline/asset_status.h"
 #include "pipeline/rejects_file.h"
 
 namespace ehrtok {
 namespace {
 
 using json = nlohmann::ordered_json;
+
+// The raw_* caches are read back by ehrtok alone and written on every import: fast compression
+// matters more there than the last few percent of size.
+constexpr int kCacheZstdLevel = 1;
 
 json raw_table_json(const mimic::RawTable& raw) {
   json reasons = json::object();
@@ -53,9 +59,10 @@ void write_parquet_asset(const std::filesystem::path& path, size_t rows, size_t 
 }
 
 void write_table_asset(const std::filesystem::path& path, const Table& table, size_t row_group_rows,
-                       int threads) {
+                       int threads, int zstd_level = parquet::WriterOptions{}.zstd_level) {
   AtomicOutput output(path);
-  parquet::write_table(output.temp_path().string(), table, row_group_rows, {.threads = threads});
+  parquet::write_table(output.temp_path().string(), table, row_group_rows,
+                       {.zstd_level = zstd_level, .threads = threads});
   output.commit();
 }
 
@@ -63,8 +70,14 @@ AssetCounts raw_table(const AssetDecl& asset, RunState& s, json& entry) {
   const std::string table = asset.name.substr(4);  // "raw_labevents" -> "labevents"
   for (const auto* spec : mimic::all_tables()) {
     if (spec->name != table) continue;
-    auto raw = mimic::load_raw_table(*spec, s.options.input_dir, s.threads);
+    s.meter->unit = "bytes";
+    s.meter->total = static_cast<int64_t>(
+        std::filesystem::file_size(find_table_file(s.options.input_dir, table)));
+    auto raw = mimic::load_raw_table(*spec, s.options.input_dir, s.threads, &s.meter->done);
     write_rejects_file(s.out("rejects") / (table + ".csv"), raw);
+    if (const auto cache = stored_output(asset, s.options); !cache.empty())
+      write_table_asset(s.out(cache), raw.table, s.options.row_group_rows, s.threads,
+                        kCacheZstdLevel);
     entry["table"] = raw_table_json(raw);
     AssetCounts counts;
     counts.rows_in = raw.rows_read;
@@ -141,14 +154,16 @@ AssetCounts tokens_final(const AssetDecl& asset, RunState& s, json&) {
 AssetCounts export_tokens(const AssetDecl& asset, RunState& s, json&) {
   AssetCounts counts;
   counts.rows_in = static_cast<int64_t>(s.tokens->tokens.size());
-  if (!s.options.export_hive) {
-    counts.note("skipped (--no-export)", 1);
+  if (s.options.export_layout == ExportLayout::None) {
+    counts.note("skipped (export.layout = none)", 1);
     return counts;
   }
+  s.meter->unit = "files";
+  s.meter->total = export_file_count(*s.tokens, *s.admissions);
   AtomicOutput output(s.out(asset.output));
   std::filesystem::create_directories(output.temp_path());
   const auto stats = export_tokens_hive(output.temp_path(), *s.tokens, *s.merged, *s.admissions,
-                                        s.codes, s.threads);
+                                        s.codes, s.threads, &s.meter->done);
   output.commit();
   counts.rows_out = stats.rows;
   counts.note("patient files", stats.files);
@@ -157,7 +172,7 @@ AssetCounts export_tokens(const AssetDecl& asset, RunState& s, json&) {
 
 }  // namespace
 
-AssetCounts materialize(const AssetDecl& asset, RunState& state, json& entry) {
+AssetCounts run_recipe(const AssetDecl& asset, RunState& state, json& entry) {
   using Recipe = std::function<AssetCounts(const AssetDecl&, RunState&, json&)>;
   static const std::map<std::string, Recipe> recipes = {
       {"top_200_labs", top_200_labs},

@@ -12,6 +12,6 @@ namespace ehrtok {
 
 // Builds `asset` from what `state` holds, writes its output, stores it in `state`, and returns
 // its row accounting; `entry` (its run-report record) may receive more detail.
-AssetCounts materialize(const AssetDecl& asset, RunState& state, nlohmann::ordered_json& entry);
+AssetCounts run_recipe(const AssetDecl& asset, RunState& state, nlohmann::ordered_json& entry);
 
 }  // namespace ehrtok

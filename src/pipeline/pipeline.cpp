@@ -1,5 +1,7 @@
 #include "pipeline/pipeline.h"
 
+#include <unistd.h>
+
 #include <fstream>
 #include <map>
 #include <thread>
@@ -8,7 +10,10 @@
 
 #include "io/atomic_output.h"
 #include "pipeline/asset_graph.h"
+#include "pipeline/asset_loaders.h"
 #include "pipeline/asset_recipes.h"
+#include "pipeline/asset_status.h"
+#include "pipeline/materialize_plan.h"
 #include "pipeline/resource_usage.h"
 #include "pipeline/run_state.h"
 
@@ -26,11 +31,13 @@ json counts_json(const AssetCounts& counts) {
   return j;
 }
 
-// Last asset (by position in `order`) that reads each asset.
-std::map<std::string, size_t> last_use(const std::vector<AssetDecl>& order) {
+// Position in `order` of the last asset that is built and reads each asset.
+std::map<std::string, size_t> last_use(const std::vector<AssetDecl>& order,
+                                       const std::map<std::string, AssetAction>& plan) {
   std::map<std::string, size_t> last;
   for (size_t i = 0; i < order.size(); ++i)
-    for (const auto& in : order[i].inputs) last[in] = i;
+    if (plan.at(order[i].name) == AssetAction::Build)
+      for (const auto& in : order[i].inputs) last[in] = i;
   return last;
 }
 
@@ -44,47 +51,163 @@ void write_report(const std::filesystem::path& path, const json& report) {
   output.commit();
 }
 
-}  // namespace
+// A run's identity in the history: its start time and process id.
+std::string new_run_id() { return fmt::format("{}-{}", utc_now(), ::getpid()); }
 
-nlohmann::ordered_json run_pipeline(const RunOptions& options) {
-  const int threads = options.threads > 0
-                          ? options.threads
-                          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-  std::filesystem::create_directories(options.output_dir / "rejects");
-  RunState state(options, threads);
-  const Stopwatch total;
+json history_entry(const std::string& run_id, const MaterializationRecord& r,
+                   const std::string& outcome) {
+  return {{"run", run_id},
+          {"asset", r.asset},
+          {"started", r.started},
+          {"finished", r.finished},
+          {"seconds", r.seconds},
+          {"rows", r.rows},
+          {"fingerprint", r.fingerprint},
+          {"outcome", outcome}};
+}
+
+// Builds one asset: its record goes first (so that an interruption cannot leave an old record
+// describing a new output), the recipe writes and renames its output, then the new record and a
+// history line are written.
+json build_asset(const AssetStatus& status, RunState& state, const std::string& run_id) {
+  const AssetDecl& asset = *status.asset;
+  const auto& out_dir = state.options.output_dir;
+  remove_record(out_dir, asset.name);
+  MaterializationRecord record;
+  record.asset = asset.name;
+  record.fingerprint = status.expected.digest;
+  record.parts = status.expected.parts;
+  record.started = utc_now();
+  const bool peak_is_per_asset = reset_peak_rss();
+  const Stopwatch watch;
+  json entry = {{"name", asset.name}};
+  AssetCounts counts;
+  try {
+    counts = run_recipe(asset, state, entry);
+  } catch (const std::exception& e) {
+    record.finished = utc_now();
+    record.seconds = watch.seconds();
+    json line = history_entry(run_id, record, "failed");
+    line["error"] = e.what();
+    append_run_history(out_dir, line);
+    throw;
+  }
+  entry.update(counts_json(counts));
+  entry["seconds"] = watch.seconds();
+  entry[peak_is_per_asset ? "peak_rss_bytes" : "peak_rss_bytes_so_far"] = peak_rss_bytes();
+  if (!status.stored_output.empty()) entry["output"] = status.stored_output;
+  record.finished = utc_now();
+  record.seconds = watch.seconds();
+  record.rows = counts.rows_out;
+  record.output_bytes =
+      status.stored_output.empty() ? -1 : stored_bytes(out_dir / status.stored_output);
+  record.report = entry;
+  write_record(out_dir, record);
+  append_run_history(out_dir, history_entry(run_id, record, "built"));
+  return entry;
+}
+
+// run_report.json: for every asset its latest materialization, and what this run did with it.
+json assemble_report(const RunOptions& options, int threads,
+                     const std::map<std::string, AssetAction>& plan,
+                     const std::map<std::string, json>& built) {
   json report = {{"ehrtok_version", EHRTOK_VERSION},
                  {"input", options.input_dir.string()},
                  {"output", options.output_dir.string()},
                  {"threads", threads}};
   report["assets"] = json::array();
+  for (const auto& asset : asset_graph()) {
+    json entry;
+    if (auto it = built.find(asset.name); it != built.end()) {
+      entry = it->second;
+      entry["this_run"] = "built";
+    } else if (auto record = read_record(options.output_dir, asset.name)) {
+      entry = record->report;
+      entry["this_run"] = plan.at(asset.name) == AssetAction::Load ? "loaded" : "not rebuilt";
+      entry["materialized"] = record->finished;
+    } else {
+      entry = {{"name", asset.name}, {"this_run", "never materialized"}};
+    }
+    report["assets"].push_back(std::move(entry));
+  }
+  return report;
+}
 
+json summary(const std::string& asset, const std::string& action, const std::string& outcome,
+             int64_t rows, double seconds) {
+  return {{"asset", asset},
+          {"action", action},
+          {"outcome", outcome},
+          {"rows", rows},
+          {"seconds", seconds}};
+}
+
+}  // namespace
+
+json materialize(const RunOptions& options, const MaterializeRequest& request,
+                 ProgressListener* listener) {
+  const int threads = options.threads > 0
+                          ? options.threads
+                          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  std::filesystem::create_directories(options.output_dir / "rejects");
+  std::filesystem::create_directories(options.output_dir / kStateDir / "cache");
+  const Stopwatch total;
+  const std::vector<AssetStatus> statuses = asset_statuses(options);
+  const auto plan = plan_materialization(statuses, request, options);
   const auto& order = asset_graph();
-  const auto last = last_use(order);
+  const auto last = last_use(order, plan);
+  const std::string run_id = new_run_id();
+
+  RunState state(options, threads);
+  std::map<std::string, json> built;
   int64_t run_peak = 0;
   for (size_t i = 0; i < order.size(); ++i) {
-    const AssetDecl& asset = order[i];
-    const bool peak_is_per_asset = reset_peak_rss();
+    const AssetStatus& status = statuses[i];
+    const std::string& name = order[i].name;
+    const AssetAction action = plan.at(name);
+    if (action == AssetAction::Skip) {
+      if (listener && status.record)
+        listener->asset_finished(summary(name, "skip", "up to date", status.record->rows, 0));
+      continue;
+    }
+    ProgressMeter meter;
+    state.meter = &meter;
+    if (listener) listener->asset_started(name, asset_action_name(action), meter);
     const Stopwatch watch;
-    json entry = {{"name", asset.name}};
-    const AssetCounts counts = materialize(asset, state, entry);
-    entry.update(counts_json(counts));
-    entry["seconds"] = watch.seconds();
-    const int64_t peak = peak_rss_bytes();
-    run_peak = std::max(run_peak, peak);
-    entry[peak_is_per_asset ? "peak_rss_bytes" : "peak_rss_bytes_so_far"] = peak;
-    if (!asset.output.empty()) entry["output"] = asset.output;
-    if (options.log)
-      options.log(fmt::format("{:<16} {:>12} rows  {:7.2f} s", asset.name, counts.rows_out,
-                              watch.seconds()));
-    report["assets"].push_back(std::move(entry));
-    for (const auto& in : asset.inputs)
-      if (last.at(in) == i) state.release(in);
+    if (action == AssetAction::Load) {
+      load_stored_asset(order[i], *status.record, state);
+      if (listener)
+        listener->asset_finished(
+            summary(name, "load", "loaded", status.record->rows, watch.seconds()));
+    } else {
+      try {
+        built[name] = build_asset(status, state, run_id);
+      } catch (const std::exception& e) {
+        if (listener) {
+          json s = summary(name, "build", "failed", 0, watch.seconds());
+          s["error"] = e.what();
+          listener->asset_finished(s);
+        }
+        throw;
+      }
+      run_peak = std::max(run_peak, peak_rss_bytes());
+      if (listener)
+        listener->asset_finished(summary(
+            name, "build", "built", built[name].value("rows_out", int64_t{0}), watch.seconds()));
+    }
+    state.meter = nullptr;
+    for (const auto& in : order[i].inputs)
+      if (last.contains(in) && last.at(in) == i) state.release(in);
   }
+  json report = assemble_report(options, threads, plan, built);
   report["seconds"] = total.seconds();
   report["peak_rss_bytes"] = std::max(run_peak, peak_rss_bytes());
   write_report(options.output_dir / "run_report.json", report);
   return report;
+}
+
+json run_pipeline(const RunOptions& options, ProgressListener* listener) {
+  return materialize(options, {}, listener);
 }
 
 }  // namespace ehrtok

@@ -1,35 +1,54 @@
-// `ehrtok run`: materializes every asset of the graph in dependency order, writes the outputs
-// and the run report.
+// Materializing assets: every asset of the graph, or some with their upstream, in dependency
+// order, doing only the work that is out of date.
 #pragma once
 
 #include <filesystem>
-#include <functional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "assets/lab_quantiles.h"
 #include "assets/stg_labs.h"
 #include "assets/tokens_final.h"
+#include "pipeline/progress.h"
 
 namespace ehrtok {
 
+// export_tokens: the Hive layout mimic4_tokens.parquet/subject_id=N/data_0.parquet, or nothing.
+enum class ExportLayout { Hive, None };
+
+// The run configuration (see config_file.h for ehrtok.toml); the defaults are SPEC.md.
 struct RunOptions {
   std::filesystem::path input_dir;   // a MIMIC-IV hosp/ folder
   std::filesystem::path output_dir;  // created if missing
   int threads = 0;                   // 0: all cores
-  bool export_hive = true;           // write mimic4_tokens.parquet/subject_id=N/
+  ExportLayout export_layout = ExportLayout::Hive;
   size_t top_labs = 200;
   QuantileOptions quantiles;
   StgLabsOptions labs;
   TimeBins time_bins;
   size_t row_group_rows = 1 << 20;
-  // Receives one line per finished asset (for the terminal); may be empty.
-  std::function<void(const std::string&)> log;
+  // Keep the imported columns of raw_* under OUT_DIR/.ehrtok/cache, so that a later run whose
+  // inputs did not change never parses CSV again.
+  bool persist_raw_tables = true;
 };
 
-// Runs the pipeline and returns the run report (also written to OUT_DIR/run_report.json).
+struct MaterializeRequest {
+  std::vector<std::string> assets;  // with their upstream; empty: every asset
+  bool force = false;               // rebuild the named assets (all when none named) regardless
+};
+
+// Builds the requested assets and whatever upstream is missing or stale, in dependency order;
+// up-to-date inputs are read back from what they stored. Each built asset's record is written
+// after its output is complete (see materialization_record.h). Returns the run report, also
+// written to OUT_DIR/run_report.json: every asset's latest materialization and what this run did.
 // Throws InputError for input it cannot proceed with; no output is left half-written.
-nlohmann::ordered_json run_pipeline(const RunOptions& options);
+nlohmann::ordered_json materialize(const RunOptions& options, const MaterializeRequest& request,
+                                   ProgressListener* listener = nullptr);
+
+// `ehrtok run`: materializes every asset.
+nlohmann::ordered_json run_pipeline(const RunOptions& options,
+                                    ProgressListener* listener = nullptr);
 
 }  // namespace ehrtok

@@ -16,6 +16,7 @@
 #include "assets/top_200_labs.h"
 #include "mimic/raw_table.h"
 #include "pipeline/pipeline.h"
+#include "pipeline/progress.h"
 
 namespace ehrtok {
 
@@ -24,6 +25,7 @@ struct RunState {
 
   const RunOptions& options;
   int threads;
+  ProgressMeter* meter = nullptr;              // the current asset's
   std::map<std::string, mimic::RawTable> raw;  // by asset name, e.g. "raw_labevents"
   std::optional<TopLabs> top;
   std::optional<LabQuantiles> quantiles;

@@ -1,0 +1,62 @@
+#include "pipeline/asset_loaders.h"
+
+#include "io/input_error.h"
+#include "parquet/parquet_reader.h"
+#include "pipeline/asset_status.h"
+
+namespace ehrtok {
+namespace {
+
+Table read_stored(const AssetDecl& asset, const RunState& s) {
+  return parquet::read_table(s.out(stored_output(asset, s.options)).string(), {}, s.threads);
+}
+
+void load_raw(const AssetDecl& asset, const MaterializationRecord& record, RunState& s) {
+  const std::string name = asset.name.substr(4);  // "raw_labevents" -> "labevents"
+  for (const auto* spec : mimic::all_tables()) {
+    if (spec->name != name) continue;
+    mimic::RawTable raw;
+    raw.spec = spec;
+    raw.table = read_stored(asset, s);
+    const auto& table = record.report.value("table", nlohmann::ordered_json::object());
+    raw.file = table.value("file", "");
+    raw.rows_read = table.value("rows_read", int64_t{0});
+    raw.bytes_read = table.value("bytes_read", int64_t{0});
+    const Table expected = mimic::empty_raw_table(*spec);
+    if (raw.table.fields.size() != expected.fields.size())
+      throw InputError(asset.name + ": the stored table does not have the expected columns");
+    for (size_t c = 0; c < expected.fields.size(); ++c)
+      if (raw.table.fields[c].name != expected.fields[c].name ||
+          raw.table.fields[c].type != expected.fields[c].type)
+        throw InputError(asset.name + ": stored column " + raw.table.fields[c].name +
+                         " does not match the schema");
+    s.raw.emplace(asset.name, std::move(raw));
+    return;
+  }
+  throw std::logic_error("no MIMIC table for asset " + asset.name);
+}
+
+}  // namespace
+
+bool can_load(const AssetDecl& asset, const RunOptions& options) {
+  if (asset.name.rfind("raw_", 0) == 0) return !stored_output(asset, options).empty();
+  return asset.name == "top_200_labs" || asset.name == "lab_quantiles" ||
+         asset.name == "stg_admissions" || asset.name == "events_merged";
+}
+
+void load_stored_asset(const AssetDecl& asset, const MaterializationRecord& record, RunState& s) {
+  if (asset.name.rfind("raw_", 0) == 0) return load_raw(asset, record, s);
+  if (asset.name == "top_200_labs") {
+    s.top = TopLabs{read_stored(asset, s), {}};
+  } else if (asset.name == "lab_quantiles") {
+    s.quantiles = LabQuantiles{read_stored(asset, s), {}};
+  } else if (asset.name == "stg_admissions") {
+    s.admissions = stg_admissions_from_table(read_stored(asset, s));
+  } else if (asset.name == "events_merged") {
+    s.merged = events_merged_from_table(read_stored(asset, s), *s.admissions, *s.codes);
+  } else {
+    throw std::logic_error("asset " + asset.name + " cannot be loaded");
+  }
+}
+
+}  // namespace ehrtok

@@ -1,0 +1,472 @@
+// The asset workflow: configuration, fingerprints and stale reasons, materializing some assets
+// with their upstream, reading up-to-date inputs back, the run history, progress output, and
+// outputs that survive SIGKILL and SIGINT at any point.
+#include <gtest/gtest.h>
+
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "io/input_error.h"
+#include "pipeline/asset_status.h"
+#include "pipeline/config_file.h"
+#include "pipeline/pipeline.h"
+#include "synth/synth.h"
+#include "test_support.h"
+
+extern char** environ;
+
+namespace ehrtok {
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::ordered_json;
+using testing::TempDir;
+
+// A small synthetic hosp folder, made once for the whole file.
+class Workflow : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    data_ = new TempDir();
+    synth::generate({.output_dir = hosp().string(), .patients = 150, .seed = 7});
+  }
+  static void TearDownTestSuite() { delete data_; }
+  static fs::path hosp() { return data_->path() / "hosp"; }
+
+  RunOptions options(const fs::path& out) const {
+    RunOptions o;
+    o.input_dir = hosp();
+    o.output_dir = out;
+    o.threads = 2;
+    o.row_group_rows = 4096;  // several row groups even on small data
+    return o;
+  }
+
+  // What this run did with each asset ("built", "loaded", "not rebuilt").
+  static std::map<std::string, std::string> this_run(const json& report) {
+    std::map<std::string, std::string> done;
+    for (const auto& a : report["assets"]) done[a["name"]] = a["this_run"];
+    return done;
+  }
+  static std::set<std::string> with(const std::map<std::string, std::string>& done,
+                                    const std::string& what) {
+    std::set<std::string> names;
+    for (const auto& [name, action] : done)
+      if (action == what) names.insert(name);
+    return names;
+  }
+  static const AssetStatus& status_of(const std::vector<AssetStatus>& all, const std::string& n) {
+    for (const auto& s : all)
+      if (s.asset->name == n) return s;
+    throw std::logic_error(n);
+  }
+
+  // The files of o.output_dir equal those of a fresh run with the same options into `fresh`.
+  static void expect_same_as_fresh_run(const RunOptions& o, const fs::path& fresh) {
+    RunOptions f = o;
+    f.output_dir = fresh;
+    run_pipeline(f);
+    const auto a = testing::output_files(o.output_dir), b = testing::output_files(fresh);
+    ASSERT_EQ(a.size(), b.size());
+    for (const auto& [name, bytes] : b) EXPECT_TRUE(a.at(name) == bytes) << name << " differs";
+  }
+
+  static inline TempDir* data_ = nullptr;
+};
+
+// ---- configuration ----
+
+TEST(Config, DefaultsAreSpec) {
+  const RunOptions o;
+  EXPECT_EQ(config_value(o, "top_labs"), "200");
+  EXPECT_EQ(config_value(o, "num_quantiles"), "10");
+  EXPECT_EQ(config_value(o, "quantile_sample"), "1");
+  EXPECT_EQ(config_value(o, "reclaim_window_hours"), "24");
+  EXPECT_EQ(config_value(o, "time_bins.edges"), "0,1,6,24,72,168");
+  EXPECT_EQ(config_value(o, "time_bins.names"),
+            "TIME_PRE,TIME_0-1H,TIME_1-6H,TIME_6-24H,TIME_1-3D,TIME_3-7D,TIME_7D+");
+  EXPECT_EQ(config_value(o, "export.layout"), "hive");
+  EXPECT_NO_THROW(validate_config(o));
+}
+
+TEST(Config, FileOverridesDefaultsWithPathsRelativeToTheFile) {
+  TempDir dir;
+  testing::write_file(dir.path() / "ehrtok.toml",
+                      "input = \"hosp\"\n"
+                      "top_labs = 50\n"
+                      "reclaim_window_hours = 12\n"
+                      "[time_bins]\n"
+                      "edges = [0, 2.5]\n"
+                      "names = [\"PRE\", \"EARLY\", \"LATE\"]\n"
+                      "[export]\n"
+                      "layout = \"none\"\n");
+  RunOptions o;
+  apply_config_file(dir.path() / "ehrtok.toml", o);
+  EXPECT_EQ(o.input_dir, dir.path() / "hosp");
+  EXPECT_EQ(o.top_labs, 50u);
+  EXPECT_EQ(o.labs.reclaim_window_micros, int64_t{12} * 3600 * 1000000);
+  EXPECT_EQ(o.time_bins.upper_edges, (std::vector<double>{0, 2.5}));
+  EXPECT_EQ(o.time_bins.names, (std::vector<std::string>{"PRE", "EARLY", "LATE"}));
+  EXPECT_EQ(o.export_layout, ExportLayout::None);
+  EXPECT_EQ(o.quantiles.num_quantiles, 10);  // untouched keys keep the default
+}
+
+std::string config_error(const std::string& toml) {
+  TempDir dir;
+  testing::write_file(dir.path() / "ehrtok.toml", toml);
+  RunOptions o;
+  try {
+    apply_config_file(dir.path() / "ehrtok.toml", o);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+TEST(Config, ErrorsNameFileLineAndKey) {
+  const std::string unknown = config_error("top_labs = 5\n\ntop_lab = 3\n");
+  EXPECT_NE(unknown.find("ehrtok.toml:3"), std::string::npos) << unknown;
+  EXPECT_NE(unknown.find("unknown configuration key \"top_lab\""), std::string::npos) << unknown;
+  const std::string type = config_error("num_quantiles = \"ten\"\n");
+  EXPECT_NE(type.find("ehrtok.toml:1"), std::string::npos) << type;
+  EXPECT_NE(type.find("num_quantiles"), std::string::npos) << type;
+  const std::string syntax = config_error("top_labs = = 5\n");
+  EXPECT_NE(syntax.find("ehrtok.toml:1"), std::string::npos) << syntax;
+  const std::string bins = config_error("[time_bins]\nedges = [0, 1]\nnames = [\"A\", \"B\"]\n");
+  EXPECT_NE(bins.find("2 edges need 3 names, got 2"), std::string::npos) << bins;
+  const std::string order =
+      config_error("[time_bins]\nedges = [5, 1]\nnames = [\"A\",\"B\",\"C\"]\n");
+  EXPECT_NE(order.find("strictly increasing"), std::string::npos) << order;
+  const std::string sample = config_error("quantile_sample = 0\n");
+  EXPECT_NE(sample.find("quantile_sample"), std::string::npos) << sample;
+  const std::string layout = config_error("[export]\nlayout = \"csv\"\n");
+  EXPECT_NE(layout.find("export.layout"), std::string::npos) << layout;
+}
+
+TEST(Config, PrintedConfigurationReadsBackToTheSameValues) {
+  RunOptions o;
+  o.output_dir = "/data/out";
+  set_config_value(o, "num_quantiles", "20");
+  set_config_value(o, "quantile_sample", "0.1");
+  set_config_value(o, "time_bins.edges", "0,1,24");
+  set_config_value(o, "time_bins.names", "A,B,C,D");
+  set_config_value(o, "persist_raw_tables", "false");
+  TempDir dir;
+  testing::write_file(dir.path() / "ehrtok.toml", config_to_toml(o));
+  RunOptions back;
+  apply_config_file(dir.path() / "ehrtok.toml", back);
+  for (const auto& key : config_keys())
+    EXPECT_EQ(config_value(back, key), config_value(o, key)) << key;
+}
+
+TEST(Config, CommandLineOverridesTheFile) {
+  TempDir dir;
+  testing::write_file(dir.path() / "my.toml", "top_labs = 50\nnum_quantiles = 4\n");
+  const auto result = testing::run_ehrtok(
+      fmt::format("config --config {} --top-labs 7", (dir.path() / "my.toml").string()));
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("top_labs = 7"), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("num_quantiles = 4"), std::string::npos) << result.output;
+  const auto bad = testing::run_ehrtok("config --num-quantiles 1");
+  EXPECT_EQ(bad.exit_code, 2) << bad.output;
+  EXPECT_NE(bad.output.find("num_quantiles"), std::string::npos) << bad.output;
+}
+
+// ---- status and stale reasons ----
+
+TEST_F(Workflow, StatusFollowsConfigInputsAndOutputs) {
+  TempDir out;
+  RunOptions o = options(out.path());
+  for (const auto& s : asset_statuses(o)) {
+    EXPECT_EQ(s.state, AssetState::Missing) << s.asset->name;
+    EXPECT_EQ(s.reasons, std::vector<std::string>{"never materialized"});
+  }
+  run_pipeline(o);
+  for (const auto& s : asset_statuses(o)) EXPECT_EQ(s.state, AssetState::UpToDate) << s.asset->name;
+
+  RunOptions twenty = o;
+  twenty.quantiles.num_quantiles = 20;
+  const auto stale = asset_statuses(twenty);
+  EXPECT_EQ(status_of(stale, "top_200_labs").state, AssetState::UpToDate);
+  EXPECT_EQ(status_of(stale, "lab_quantiles").state, AssetState::Stale);
+  EXPECT_EQ(status_of(stale, "lab_quantiles").reasons,
+            std::vector<std::string>{"config num_quantiles changed 10 → 20"});
+  EXPECT_EQ(status_of(stale, "stg_labs").reasons,
+            std::vector<std::string>{"input lab_quantiles changed"});
+  EXPECT_EQ(status_of(stale, "stg_diagnoses").state, AssetState::UpToDate);
+
+  fs::remove(out.path() / "events_merged.parquet");
+  { std::ofstream(out.path() / "tokens_final.parquet", std::ios::app) << "x"; }
+  const auto damaged = asset_statuses(o);
+  EXPECT_EQ(status_of(damaged, "events_merged").state, AssetState::Missing);
+  EXPECT_EQ(status_of(damaged, "events_merged").reasons,
+            std::vector<std::string>{"events_merged.parquet is missing"});
+  EXPECT_EQ(status_of(damaged, "tokens_final").state, AssetState::Stale);
+  EXPECT_EQ(status_of(damaged, "tokens_final").reasons,
+            std::vector<std::string>{"tokens_final.parquet was changed after it was written"});
+}
+
+TEST_F(Workflow, ChangedInputFileMakesItsRawTableStale) {
+  TempDir copy, out;
+  fs::copy(hosp(), copy.path() / "hosp");
+  RunOptions o = options(out.path());
+  o.input_dir = copy.path() / "hosp";
+  run_pipeline(o);
+  const auto rows = testing::read_csv_rows(o.input_dir / "admissions.csv.gz");
+  std::string text;
+  for (size_t r = 0; r + 1 < rows.size(); ++r) {  // drop the last admission
+    for (size_t c = 0; c < rows[r].size(); ++c) text += (c ? "," : "") + rows[r][c];
+    text += '\n';
+  }
+  testing::write_file(o.input_dir / "admissions.csv.gz", text);
+  const auto statuses = asset_statuses(o);
+  EXPECT_EQ(status_of(statuses, "raw_admissions").state, AssetState::Stale);
+  ASSERT_EQ(status_of(statuses, "raw_admissions").reasons.size(), 1u);
+  EXPECT_TRUE(status_of(statuses, "raw_admissions")
+                  .reasons[0]
+                  .starts_with("input file admissions.csv.gz changed (size "));
+  EXPECT_EQ(status_of(statuses, "raw_labevents").state, AssetState::UpToDate);
+  EXPECT_EQ(status_of(statuses, "stg_admissions").state, AssetState::Stale);
+}
+
+TEST(Fingerprint, VersionChangeIsAStaleReason) {
+  const json before = {{"ehrtok_version", "0.0.9"},
+                       {"config", json::object()},
+                       {"inputs", json::object()},
+                       {"files", json::object()}};
+  json now = before;
+  now["ehrtok_version"] = "0.1.0";
+  EXPECT_EQ(stale_reasons(before, now),
+            std::vector<std::string>{"ehrtok version changed 0.0.9 → 0.1.0"});
+}
+
+// ---- materialize ----
+
+TEST_F(Workflow, MaterializeBuildsOnlyTheAssetAndItsUpstream) {
+  TempDir out;
+  const RunOptions o = options(out.path());
+  auto done = this_run(materialize(o, {{"lab_quantiles"}}));
+  EXPECT_EQ(with(done, "built"),
+            (std::set<std::string>{"raw_labevents", "top_200_labs", "lab_quantiles"}));
+  EXPECT_EQ(with(done, "never materialized").size(), 12u);
+  EXPECT_TRUE(fs::exists(out.path() / "lab_quantiles.parquet"));
+  EXPECT_FALSE(fs::exists(out.path() / "events_merged.parquet"));
+
+  done = this_run(materialize(o, {{"lab_quantiles"}}));
+  EXPECT_TRUE(with(done, "built").empty());
+
+  done = this_run(materialize(o, {{"lab_quantiles"}, /*force=*/true}));
+  EXPECT_EQ(with(done, "built"), std::set<std::string>{"lab_quantiles"});
+  EXPECT_EQ(with(done, "loaded"), (std::set<std::string>{"raw_labevents", "top_200_labs"}));
+}
+
+// After a change of time bins only tokens_final and export_tokens are built, from events_merged
+// and stg_admissions read back; the files equal those of a fresh run with the new bins.
+TEST_F(Workflow, TimeBinChangeRebuildsOnlyTokensFromStoredEvents) {
+  TempDir rerun, fresh;
+  RunOptions o = options(rerun.path());
+  run_pipeline(o);
+  set_config_value(o, "time_bins.edges", "0,12,48");
+  set_config_value(o, "time_bins.names", "PRE,FIRST_12H,FIRST_2D,LATER");
+  const auto done = this_run(run_pipeline(o));
+  EXPECT_EQ(with(done, "built"), (std::set<std::string>{"tokens_final", "export_tokens"}));
+  EXPECT_EQ(with(done, "loaded"), (std::set<std::string>{"events_merged", "stg_admissions"}));
+
+  expect_same_as_fresh_run(o, fresh.path());
+}
+
+// A change of top_labs re-reads labevents from the raw cache, never from the CSV.
+TEST_F(Workflow, TopLabsChangeReadsLabeventsFromTheCache) {
+  TempDir rerun, fresh;
+  RunOptions o = options(rerun.path());
+  run_pipeline(o);
+  o.top_labs = 20;
+  const auto done = this_run(run_pipeline(o));
+  // stg_admissions is read back rather than rebuilt from raw_admissions.
+  EXPECT_EQ(with(done, "loaded"),
+            (std::set<std::string>{"raw_diagnoses_icd", "raw_procedures_icd", "raw_prescriptions",
+                                   "raw_labevents", "stg_admissions"}));
+  EXPECT_FALSE(with(done, "built").contains("raw_labevents"));
+  expect_same_as_fresh_run(o, fresh.path());
+}
+
+// ---- run history, progress and the command line ----
+
+TEST_F(Workflow, RunHistoryRecordsEveryMaterialization) {
+  TempDir out;
+  const std::string args =
+      fmt::format("--input {} --output {}", hosp().string(), out.path().string());
+  ASSERT_EQ(testing::run_ehrtok("run --quiet " + args).exit_code, 0);
+  ASSERT_EQ(testing::run_ehrtok("materialize tokens_final --force --quiet " + args).exit_code, 0);
+  const auto runs = testing::run_ehrtok("runs --json --output " + out.path().string());
+  ASSERT_EQ(runs.exit_code, 0) << runs.output;
+  std::vector<json> lines;
+  std::istringstream in(runs.output);
+  for (std::string line; std::getline(in, line);) lines.push_back(json::parse(line));
+  ASSERT_EQ(lines.size(), 16u);
+  for (const auto& l : lines) {
+    EXPECT_EQ(l["outcome"], "built");
+    for (const char* key : {"run", "asset", "started", "finished", "rows", "fingerprint"})
+      EXPECT_TRUE(l.contains(key)) << key;
+  }
+  EXPECT_EQ(lines.back()["asset"], "tokens_final");
+  EXPECT_NE(lines.front()["run"], lines.back()["run"]);
+  const auto table = testing::run_ehrtok("runs --limit 1 --output " + out.path().string());
+  EXPECT_NE(table.output.find("tokens_final"), std::string::npos) << table.output;
+  EXPECT_EQ(table.output.find("raw_labevents"), std::string::npos) << table.output;
+}
+
+TEST_F(Workflow, ProgressAsJsonEventsLogLinesOrNothing) {
+  TempDir out;
+  const std::string args =
+      fmt::format("--input {} --output {}", hosp().string(), out.path().string());
+  const auto quiet = testing::run_ehrtok("materialize stg_admissions --quiet " + args);
+  EXPECT_EQ(quiet.exit_code, 0);
+  EXPECT_EQ(quiet.output, "");
+  const auto log = testing::run_ehrtok("materialize top_200_labs " + args);
+  EXPECT_NE(log.output.find("raw_labevents      built"), std::string::npos) << log.output;
+  EXPECT_NE(log.output.find("done in "), std::string::npos) << log.output;
+  const auto events = testing::run_ehrtok("run --json " + args);
+  ASSERT_EQ(events.exit_code, 0) << events.output;
+  std::istringstream in(events.output);
+  std::map<std::string, int> kinds;
+  std::string last;
+  for (std::string line; std::getline(in, line);) {
+    const json e = json::parse(line);  // every line is one JSON event
+    kinds[e["event"]]++;
+    last = e["event"];
+  }
+  EXPECT_EQ(kinds["finish"], 15);
+  EXPECT_EQ(last, "done");
+  EXPECT_GE(kinds["start"], 12);  // the others were up to date
+}
+
+TEST_F(Workflow, AssetsCommandShowsStatusGraphAndUnknownNames) {
+  TempDir out;
+  const std::string args =
+      fmt::format("--input {} --output {}", hosp().string(), out.path().string());
+  ASSERT_EQ(testing::run_ehrtok("run --quiet " + args).exit_code, 0);
+  const auto listing = testing::run_ehrtok("assets --num-quantiles 5 " + args);
+  EXPECT_NE(listing.output.find("- config num_quantiles changed 10 → 5"), std::string::npos)
+      << listing.output;
+  const auto dot = testing::run_ehrtok("assets --graph --format dot " + args);
+  EXPECT_NE(dot.output.find("\"lab_quantiles\" -> \"stg_labs\";"), std::string::npos);
+  const auto mermaid = testing::run_ehrtok("assets --graph --format mermaid " + args);
+  EXPECT_NE(mermaid.output.find("events_merged --> tokens_final"), std::string::npos);
+  const auto text = testing::run_ehrtok("assets --graph " + args);
+  EXPECT_NE(text.output.find("top_200_labs [up to date] <- raw_labevents"), std::string::npos);
+  const auto unknown = testing::run_ehrtok("materialize lab_quantile " + args);
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.output.find("unknown asset \"lab_quantile\""), std::string::npos);
+}
+
+// ---- interruption ----
+
+pid_t spawn_ehrtok(const std::vector<std::string>& args) {
+  std::vector<std::string> argv_storage = {EHRTOK_BINARY};
+  argv_storage.insert(argv_storage.end(), args.begin(), args.end());
+  argv_storage.push_back("--quiet");
+  std::vector<char*> argv;
+  for (auto& a : argv_storage) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  EXPECT_EQ(posix_spawn(&pid, EHRTOK_BINARY, nullptr, nullptr, argv.data(), environ), 0);
+  return pid;
+}
+
+std::vector<std::string> temp_leftovers(const fs::path& out) {
+  std::vector<std::string> left;
+  if (!fs::exists(out)) return left;
+  for (const auto& e : fs::recursive_directory_iterator(out))
+    if (e.path().string().find(".ehrtok-tmp") != std::string::npos) left.push_back(e.path());
+  return left;
+}
+
+// After each kill no asset reported up to date may differ from the uninterrupted run's output.
+void expect_up_to_date_means_complete(const RunOptions& o,
+                                      const std::map<std::string, std::string>& reference) {
+  const auto now = testing::output_files(o.output_dir);
+  for (const auto& s : asset_statuses(o)) {
+    if (s.state != AssetState::UpToDate || s.stored_output.empty()) continue;
+    for (const auto& [name, bytes] : reference)
+      if (name == s.stored_output || name.starts_with(s.stored_output + "/")) {
+        ASSERT_TRUE(now.contains(name)) << s.asset->name << " up to date without " << name;
+        EXPECT_TRUE(now.at(name) == bytes)
+            << s.asset->name << " up to date but " << name << " differs";
+      }
+  }
+}
+
+TEST_F(Workflow, KilledRunsNeverLeaveAFinishedLookingAssetAndResume) {
+  TempDir ref_dir, out;
+  RunOptions ref = options(ref_dir.path());
+  const std::vector<std::string> base = {"run", "--input",          hosp().string(), "--threads",
+                                         "2",   "--row-group-rows", "4096"};
+  auto args_for = [&](const fs::path& dir) {
+    auto args = base;
+    args.insert(args.end(), {"--output", dir.string()});
+    return args;
+  };
+  const auto start = std::chrono::steady_clock::now();
+  int status = 0;
+  waitpid(spawn_ehrtok(args_for(ref.output_dir)), &status, 0);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  const double reference_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const auto reference = testing::output_files(ref.output_dir);
+
+  RunOptions o = ref;
+  o.output_dir = out.path();
+  int killed = 0;
+  for (int k = 1; k <= 16; ++k) {
+    const pid_t pid = spawn_ehrtok(args_for(o.output_dir));
+    std::this_thread::sleep_for(std::chrono::duration<double>(reference_seconds * k / 17.0));
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    killed += WIFSIGNALED(status) ? 1 : 0;
+    expect_up_to_date_means_complete(o, reference);
+    // The next run resumes from what this one left, then the one after starts over.
+    if (k % 2 == 0) fs::remove_all(o.output_dir);
+  }
+  EXPECT_GE(killed, 6) << "most runs should have been killed while working";
+  waitpid(spawn_ehrtok(args_for(o.output_dir)), &status, 0);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  EXPECT_TRUE(temp_leftovers(o.output_dir).empty());
+  const auto resumed = testing::output_files(o.output_dir);
+  ASSERT_EQ(resumed.size(), reference.size());
+  for (const auto& [name, bytes] : reference)
+    EXPECT_TRUE(resumed.at(name) == bytes) << name << " differs after resuming";
+}
+
+TEST(Interrupt, SigintStopsWithinASecondAndRemovesTemporaryFiles) {
+  TempDir data, out;
+  synth::generate({.output_dir = (data.path() / "hosp").string(), .patients = 3000, .seed = 3});
+  const std::vector<std::string> args = {
+      "run",       "--input", (data.path() / "hosp").string(), "--output", out.path().string(),
+      "--threads", "2"};
+  for (double delay : {0.05, 0.3, 0.8}) {
+    const pid_t pid = spawn_ehrtok(args);
+    std::this_thread::sleep_for(std::chrono::duration<double>(delay));
+    const auto sent = std::chrono::steady_clock::now();
+    kill(pid, SIGINT);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - sent).count();
+    EXPECT_LT(seconds, 1.0) << "after " << delay << " s";
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) continue;  // finished before the signal
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 130) << status;
+    EXPECT_EQ(temp_leftovers(out.path()), std::vector<std::string>{}) << "after " << delay;
+  }
+}
+
+}  // namespace
+}  // namespace ehrtok
