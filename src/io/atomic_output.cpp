@@ -47,10 +47,24 @@ AtomicOutput::AtomicOutput(std::filesystem::path final_path)
 }
 
 AtomicOutput::~AtomicOutput() {
+  if (retiring_.joinable()) retiring_.join();
   if (committed_) return;
   std::error_code ignored;
   std::filesystem::remove_all(temp_, ignored);
   unregister_pending(temp_);
+}
+
+void AtomicOutput::retire_previous() {
+  if (!std::filesystem::is_directory(final_)) return;
+  const std::filesystem::path old = final_.string() + kRetiredSuffix;
+  std::filesystem::remove_all(old);
+  std::filesystem::rename(final_, old);
+  // Not registered for removal on SIGINT, which must stop at once: a retired folder left behind
+  // carries its suffix, never looks finished, and the next retire_previous() removes it.
+  retiring_ = std::thread([old] {
+    std::error_code ignored;
+    std::filesystem::remove_all(old, ignored);
+  });
 }
 
 void AtomicOutput::commit() {
@@ -59,6 +73,7 @@ void AtomicOutput::commit() {
   std::filesystem::rename(temp_, final_);
   committed_ = true;
   unregister_pending(temp_);
+  if (retiring_.joinable()) retiring_.join();
 }
 
 }  // namespace ehrtok

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <filesystem>
+#include <thread>
 
 namespace ehrtok {
 
@@ -22,10 +23,18 @@ class AtomicOutput {
   // Replaces the final path (file or directory) with what was written.
   void commit();
 
+  // For a large folder output: moves the previous one aside now and deletes it on a background
+  // thread while the new one is written, since deleting tens of thousands of files mostly waits
+  // on the disk. From then on the previous output is gone, whether or not this one is committed
+  // (its record, if any, must already be removed).
+  void retire_previous();
+
  private:
+  static constexpr const char* kRetiredSuffix = ".ehrtok-old";
   std::filesystem::path final_;
   std::filesystem::path temp_;
   bool committed_ = false;
+  std::thread retiring_;
 };
 
 // Removes the temporary files of every AtomicOutput not yet committed or destroyed, from any

@@ -7,8 +7,9 @@
 namespace ehrtok {
 namespace {
 
-Table read_stored(const AssetDecl& asset, const RunState& s) {
-  return parquet::read_table(s.out(stored_output(asset, s.options)).string(), {}, s.threads);
+Table read_stored(const AssetDecl& asset, const RunState& s,
+                  const std::vector<std::string>& columns = {}) {
+  return parquet::read_table(s.out(stored_output(asset, s.options)).string(), columns, s.threads);
 }
 
 void load_raw(const AssetDecl& asset, const MaterializationRecord& record, RunState& s) {
@@ -53,7 +54,10 @@ void load_stored_asset(const AssetDecl& asset, const MaterializationRecord& reco
   } else if (asset.name == "stg_admissions") {
     s.admissions = stg_admissions_from_table(read_stored(asset, s));
   } else if (asset.name == "events_merged") {
-    s.merged = events_merged_from_table(read_stored(asset, s), *s.admissions, *s.codes);
+    // The columns that come from stg_admissions are not read again.
+    s.merged = events_merged_from_table(
+        read_stored(asset, s, {"hadm_id", "code", "code_type", "event_time", "time_offset_hours"}),
+        *s.admissions, *s.codes);
   } else {
     throw std::logic_error("asset " + asset.name + " cannot be loaded");
   }
