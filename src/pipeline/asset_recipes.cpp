@@ -39,16 +39,19 @@ json raw_table_json(const mimic::RawTable& raw) {
 
 // Writes a Parquet asset row group by row group; `rows_of(begin, end)` builds the columns.
 template <class RowsOf>
-void write_parquet_asset(const std::filesystem::path& path, size_t rows, size_t row_group_rows,
-                         int threads, RowsOf rows_of) {
+void write_parquet_asset(const std::filesystem::path& path, size_t rows, const RunState& s,
+                         RowsOf rows_of) {
+  const size_t row_group_rows = s.options.row_group_rows;
+  s.meter->total = static_cast<int64_t>(rows);
   AtomicOutput output(path);
   {
     Table first = rows_of(0, std::min(rows, row_group_rows));
-    parquet::FileWriter writer(output.temp_path().string(), first.fields, {.threads = threads});
+    parquet::FileWriter writer(output.temp_path().string(), first.fields, {.threads = s.threads});
     auto write = [&](const Table& t) {
       std::vector<ColumnSlice> slices;
       for (const auto& c : t.columns) slices.push_back({&c, 0, t.num_rows()});
       writer.write_row_group(slices);
+      s.meter->done += static_cast<int64_t>(t.num_rows());
     };
     write(first);
     for (size_t begin = row_group_rows; begin < rows; begin += row_group_rows)
@@ -134,20 +137,17 @@ AssetCounts events_merged(const AssetDecl& asset, RunState& s, json&) {
   s.merged = build_events_merged({&s.staged.at("stg_diagnoses"), &s.staged.at("stg_procedures"),
                                   &s.staged.at("stg_medications"), &s.staged.at("stg_labs")},
                                  *s.admissions, *s.codes, s.threads);
-  write_parquet_asset(s.out(asset.output), s.merged->events.size(), s.options.row_group_rows,
-                      s.threads, [&](size_t b, size_t e) {
-                        return events_merged_rows(*s.merged, *s.admissions, s.codes, b, e);
-                      });
+  write_parquet_asset(s.out(asset.output), s.merged->events.size(), s, [&](size_t b, size_t e) {
+    return events_merged_rows(*s.merged, *s.admissions, s.codes, b, e);
+  });
   return s.merged->counts;
 }
 
 AssetCounts tokens_final(const AssetDecl& asset, RunState& s, json&) {
   s.tokens = build_tokens_final(*s.merged, *s.codes, s.options.time_bins);
-  write_parquet_asset(s.out(asset.output), s.tokens->tokens.size(), s.options.row_group_rows,
-                      s.threads, [&](size_t b, size_t e) {
-                        return tokens_final_rows(*s.tokens, *s.merged, *s.admissions, s.codes, b,
-                                                 e);
-                      });
+  write_parquet_asset(s.out(asset.output), s.tokens->tokens.size(), s, [&](size_t b, size_t e) {
+    return tokens_final_rows(*s.tokens, *s.merged, *s.admissions, s.codes, b, e);
+  });
   return s.tokens->counts;
 }
 
