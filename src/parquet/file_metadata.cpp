@@ -75,7 +75,7 @@ void write_column_metadata(ThriftWriter& thrift, const ColumnChunkMetadata& chun
   for (auto encoding : chunk.encodings) thrift.element_i32(static_cast<int32_t>(encoding));
   thrift.field_list(3, ThriftType::Binary, 1);
   thrift.element_binary(field.name);
-  thrift.field_i32(4, static_cast<int32_t>(format::Codec::Zstd));
+  thrift.field_i32(4, static_cast<int32_t>(chunk.codec));
   thrift.field_i64(5, chunk.num_values);
   thrift.field_i64(6, chunk.total_uncompressed_size);
   thrift.field_i64(7, chunk.total_compressed_size);
@@ -83,10 +83,6 @@ void write_column_metadata(ThriftWriter& thrift, const ColumnChunkMetadata& chun
   if (chunk.dictionary_page_offset) thrift.field_i64(11, *chunk.dictionary_page_offset);
   chunk.statistics.write(thrift, 12);
   thrift.end_struct();
-}
-
-int64_t first_page_offset(const ColumnChunkMetadata& chunk) {
-  return chunk.dictionary_page_offset.value_or(chunk.data_page_offset);
 }
 
 void write_row_group(ThriftWriter& thrift, const RowGroupMetadata& group,
@@ -124,6 +120,10 @@ void write_column_orders(ThriftWriter& thrift, size_t columns) {
 }
 
 }  // namespace
+
+int64_t first_page_offset(const ColumnChunkMetadata& chunk) {
+  return chunk.dictionary_page_offset.value_or(chunk.data_page_offset);
+}
 
 format::Type physical_type(ColumnType type) {
   switch (type) {

@@ -22,6 +22,7 @@ struct ColumnChunkMetadata {
   int64_t num_values = 0;                   // NULLs included
   int64_t total_uncompressed_size = 0;      // page headers included
   int64_t total_compressed_size = 0;
+  format::Codec codec = format::Codec::Zstd;  // what the writer uses; the reader also takes none
   int64_t data_page_offset = 0;
   std::optional<int64_t> dictionary_page_offset;
   ChunkStatistics statistics;
@@ -31,6 +32,9 @@ struct RowGroupMetadata {
   std::vector<ColumnChunkMetadata> columns;  // in schema order
   int64_t num_rows = 0;
 };
+
+// Where a column chunk's pages start: its dictionary page if it has one, else its first data page.
+int64_t first_page_offset(const ColumnChunkMetadata& chunk);
 
 // The Parquet physical type that stores a column type.
 format::Type physical_type(ColumnType type);

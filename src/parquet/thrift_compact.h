@@ -12,6 +12,7 @@ namespace ehrtok::parquet {
 // Compact-protocol type ids. Field headers and list headers use the same numbers except for
 // booleans: a bool field carries its value in the type (True/False), a bool list element is Bool.
 enum class ThriftType : uint8_t {
+  Stop = 0,
   True = 1,
   False = 2,
   Bool = 2,
@@ -22,6 +23,8 @@ enum class ThriftType : uint8_t {
   Double = 7,
   Binary = 8,
   List = 9,
+  Set = 10,
+  Map = 11,
   Struct = 12,
 };
 

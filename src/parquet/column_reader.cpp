@@ -1,0 +1,223 @@
+#include "parquet/column_reader.h"
+
+#include <zstd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <numeric>
+#include <string>
+
+#include "parquet/format_error.h"
+#include "parquet/page_header.h"
+#include "parquet/rle_bp_decoder.h"
+
+namespace ehrtok::parquet {
+namespace {
+
+using format::Encoding;
+
+std::string encoding_name(Encoding e) { return std::to_string(static_cast<int32_t>(e)); }
+
+// Spreads the first `present` values of out[0, n) to the rows whose level is 1, back to front so
+// it can work in place, and zeroes NULL rows.
+template <typename T>
+void spread_to_valid_rows(T* out, size_t n, size_t present, const uint8_t* valid) {
+  if (present == n) return;
+  for (size_t i = n; i-- > 0;) out[i] = valid[i] ? out[--present] : T{};
+}
+
+class ChunkDecoder {
+ public:
+  ChunkDecoder(const ColumnChunkMetadata& meta, const Field& field, Column& out, size_t offset,
+               PageScratch& scratch)
+      : meta_(meta), field_(field), out_(out), offset_(offset), scratch_(scratch) {}
+
+  DecodedChunk run(std::span<const uint8_t> bytes) {
+    const auto rows = static_cast<size_t>(meta_.num_values);
+    size_t pos = 0;
+    while (pos < bytes.size()) {
+      const PageHeader header = parse_page_header(bytes.subspan(pos));
+      pos += header.header_bytes;
+      const auto compressed = static_cast<size_t>(header.sizes.compressed);
+      if (compressed > bytes.size() - pos)
+        throw FormatError("page runs past the end of its column chunk");
+      const auto body = bytes.subspan(pos, compressed);
+      pos += compressed;
+      switch (header.type) {
+        case format::PageType::DictionaryPage:
+          read_dictionary(header, body);
+          break;
+        case format::PageType::DataPage:
+          if (static_cast<size_t>(header.num_values) > rows - row_)
+            throw FormatError("pages hold more values than the column chunk");
+          read_data_page(header, body);
+          row_ += static_cast<size_t>(header.num_values);
+          break;
+        case format::PageType::IndexPage:
+          break;  // unused by the format; readers skip them
+        case format::PageType::DataPageV2:
+          throw FormatError("unsupported page type DATA_PAGE_V2 (only V1 data pages)");
+        default:
+          throw FormatError("unknown page type " +
+                            std::to_string(static_cast<int32_t>(header.type)));
+      }
+    }
+    if (row_ != rows)
+      throw FormatError("pages hold " + std::to_string(row_) + " values, column chunk " +
+                        std::to_string(rows));
+    return std::move(result_);
+  }
+
+ private:
+  // The page's decompressed bytes in `buffer`, followed by kDecodePadding bytes for the decoders.
+  std::span<const uint8_t> decompress(const PageHeader& header, std::span<const uint8_t> body,
+                                      std::vector<uint8_t>& buffer) {
+    const auto size = static_cast<size_t>(header.sizes.uncompressed);
+    if (meta_.codec == format::Codec::Uncompressed) {
+      if (size != body.size()) throw FormatError("uncompressed page with two different sizes");
+    } else {
+      // Checked before allocating, so a header cannot make us allocate what the frame lacks.
+      const unsigned long long content = ZSTD_getFrameContentSize(body.data(), body.size());
+      if (content == ZSTD_CONTENTSIZE_ERROR)
+        throw FormatError("page does not decompress (not a zstd frame)");
+      if (content != ZSTD_CONTENTSIZE_UNKNOWN && content != size)
+        throw FormatError("page decompresses to " + std::to_string(content) +
+                          " bytes, header says " + std::to_string(size));
+    }
+    buffer.resize(size + kDecodePadding);
+    const std::span<uint8_t> page(buffer.data(), size);
+    if (meta_.codec == format::Codec::Uncompressed) {
+      if (size != 0) std::memcpy(page.data(), body.data(), size);
+    } else {
+      scratch_.zstd.decompress(body, page);
+    }
+    return page;
+  }
+
+  void read_dictionary(const PageHeader& header, std::span<const uint8_t> body) {
+    if (field_.type != ColumnType::String)
+      throw FormatError("unsupported dictionary page in a " +
+                        std::string(column_type_name(field_.type)) + " column");
+    if (has_dictionary_ || row_ != 0) throw FormatError("dictionary page after the first page");
+    if (header.encoding != Encoding::Plain && header.encoding != Encoding::PlainDictionary)
+      throw FormatError("unsupported dictionary encoding " + encoding_name(header.encoding));
+    ChunkStrings& strings = result_.strings;
+    const auto page = decompress(header, body, strings.dictionary_page);
+    const auto count = static_cast<size_t>(header.num_values);
+    if (count > page.size() / 4) throw FormatError("dictionary page shorter than its value count");
+    strings.values.reserve(count);
+    size_t pos = 0;
+    for (size_t i = 0; i < count; ++i) {
+      if (page.size() - pos < 4) throw FormatError("dictionary page shorter than its value count");
+      uint32_t length;
+      std::memcpy(&length, page.data() + pos, 4);
+      pos += 4;
+      if (length > page.size() - pos) throw FormatError("dictionary string runs past its page");
+      strings.values.emplace_back(reinterpret_cast<const char*>(page.data() + pos), length);
+      pos += length;
+    }
+    seen_.assign(count, 0);
+    has_dictionary_ = true;
+  }
+
+  void read_data_page(const PageHeader& header, std::span<const uint8_t> body) {
+    const auto page = decompress(header, body, scratch_.page);
+    const auto n = static_cast<size_t>(header.num_values);
+    const size_t row = offset_ + row_;
+    size_t present = n;
+    const uint8_t* valid = nullptr;
+    size_t levels_bytes = 0;
+    if (field_.nullable) {
+      if (header.definition_level_encoding != Encoding::Rle)
+        throw FormatError("unsupported definition level encoding " +
+                          encoding_name(header.definition_level_encoding) + " (only RLE)");
+      uint8_t* levels = out_.valid.data() + row;
+      levels_bytes = decode_definition_levels(page, std::span(levels, n));
+      present = std::accumulate(levels, levels + n, size_t{0});
+      result_.nulls += n - present;
+      valid = levels;
+    }
+    const auto values = page.subspan(levels_bytes);
+    switch (field_.type) {
+      case ColumnType::Int64:
+      case ColumnType::Timestamp:
+        return read_plain(header, values, out_.ints.data() + row, n, present, valid);
+      case ColumnType::Double:
+        return read_plain(header, values, out_.doubles.data() + row, n, present, valid);
+      case ColumnType::String:
+        return read_indices(header, values, out_.codes.data() + row, n, present, valid);
+    }
+  }
+
+  template <typename T>
+  void read_plain(const PageHeader& header, std::span<const uint8_t> values, T* out, size_t n,
+                  size_t present, const uint8_t* valid) {
+    if (header.encoding != Encoding::Plain)
+      throw FormatError("unsupported encoding " + encoding_name(header.encoding) + " for " +
+                        column_type_name(field_.type) + " values (only PLAIN)");
+    if (values.size() / sizeof(T) < present)
+      throw FormatError("data page holds fewer values than its header says");
+    if (present != 0) std::memcpy(out, values.data(), present * sizeof(T));
+    spread_to_valid_rows(out, n, present, valid);
+  }
+
+  void read_indices(const PageHeader& header, std::span<const uint8_t> values, uint32_t* out,
+                    size_t n, size_t present, const uint8_t* valid) {
+    if (header.encoding == Encoding::Plain) {
+      if (present != 0)
+        throw FormatError("unsupported PLAIN-encoded strings (only dictionary-encoded)");
+    } else if (header.encoding != Encoding::RleDictionary &&
+               header.encoding != Encoding::PlainDictionary) {
+      throw FormatError("unsupported encoding " + encoding_name(header.encoding) + " for strings");
+    }
+    if (present != 0) {
+      if (!has_dictionary_) throw FormatError("dictionary-encoded page without a dictionary page");
+      if (values.empty()) throw FormatError("data page without its index bit width");
+      decode_rle_bp(values.subspan(1), values[0], std::span(out, present));
+      note_indices(out, present);
+    }
+    spread_to_valid_rows(out, n, present, valid);
+  }
+
+  // Checks indices against the dictionary and records the order of first use. Once every entry
+  // has been used, only the range check remains, as a vectorisable max.
+  void note_indices(const uint32_t* indices, size_t count) {
+    ChunkStrings& strings = result_.strings;
+    const size_t size = strings.values.size();
+    if (strings.first_use.size() == size) {
+      if (count != 0 && *std::max_element(indices, indices + count) >= size)
+        throw FormatError("dictionary index out of range");
+      return;
+    }
+    for (size_t i = 0; i < count; ++i) {
+      const uint32_t index = indices[i];
+      if (index >= size)
+        throw FormatError("dictionary index " + std::to_string(index) + " out of range (" +
+                          std::to_string(size) + " entries)");
+      if (!seen_[index]) {
+        seen_[index] = 1;
+        strings.first_use.push_back(index);
+      }
+    }
+  }
+
+  const ColumnChunkMetadata& meta_;
+  const Field& field_;
+  Column& out_;
+  size_t offset_;
+  PageScratch& scratch_;
+  size_t row_ = 0;  // rows of the chunk decoded so far
+  bool has_dictionary_ = false;
+  std::vector<uint8_t> seen_;  // per dictionary entry: used yet?
+  DecodedChunk result_;
+};
+
+}  // namespace
+
+DecodedChunk decode_column_chunk(std::span<const uint8_t> bytes, const ColumnChunkMetadata& meta,
+                                 const Field& field, Column& out, size_t offset,
+                                 PageScratch& scratch) {
+  return ChunkDecoder(meta, field, out, offset, scratch).run(bytes);
+}
+
+}  // namespace ehrtok::parquet
