@@ -555,7 +555,7 @@ TEST_F(InspectDemo, StatisticsEqualValuesComputedHere) {
 
 TEST_F(InspectDemo, PatientView) {
   const int64_t subject = tokens_->column("subject_id").ints[0];
-  const auto view = build_patient_view(subject, *tokens_, run_->admissions.table);
+  const auto view = build_patient_view(subject, {tokens_, 1}, run_->admissions.table);
   ASSERT_TRUE(view.has_value());
   size_t admissions = 0, tokens = 0;
   for (size_t r = 0; r < run_->admissions.size(); ++r)
@@ -573,7 +573,7 @@ TEST_F(InspectDemo, PatientView) {
   EXPECT_NE(text.find(fmt::format("subject {}: {} admissions", subject, admissions)),
             std::string::npos);
   EXPECT_NE(text.find("more (--limit 0 shows all)"), std::string::npos);
-  EXPECT_FALSE(build_patient_view(-5, *tokens_, run_->admissions.table).has_value());
+  EXPECT_FALSE(build_patient_view(-5, {tokens_, 1}, run_->admissions.table).has_value());
 }
 
 TEST_F(InspectDemo, HtmlReportIsSelfContained) {

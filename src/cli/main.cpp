@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "cli/inspect_commands.h"
 #include "io/input_error.h"
 #include "pipeline/pipeline.h"
 #include "synth/synth.h"
@@ -93,6 +94,8 @@ int main(int argc, char** argv) {
   double scale = 0;
   add_run(app, run_options, no_export);
   add_synth(app, synth_options, scale);
+  cli::InspectCommands inspect;
+  cli::add_inspect_commands(app, inspect);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -100,6 +103,7 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : kExitBadInput;
   }
   try {
+    if (const auto code = cli::run_inspect_command(inspect)) return *code;
     if (app.got_subcommand("run")) {
       run_options.export_hive = !no_export;
       return run(run_options);

@@ -37,44 +37,21 @@ size_t shown(const PatientAdmission& a, size_t limit) {
   return limit == 0 ? a.tokens.size() : std::min(limit, a.tokens.size());
 }
 
-}  // namespace
-
-std::optional<PatientView> build_patient_view(int64_t subject, const Table& tokens_final,
-                                              const Table& stg_admissions) {
-  PatientView view;
-  view.subject_id = subject;
-  absl::flat_hash_map<int64_t, size_t> slot_of_hadm;
-  {
-    const Column& subjects = stg_admissions.column("subject_id");
-    const Column& hadm = stg_admissions.column("hadm_id");
-    const Column& visit = stg_admissions.column("visit_seq");
-    const Column& admit = stg_admissions.column("admittime");
-    const Column& disch = stg_admissions.column("dischtime");
-    const Column& days = stg_admissions.column("days_since_prior_admission");
-    for (size_t r = 0; r < stg_admissions.num_rows(); ++r) {
-      if (subjects.is_null(r) || subjects.ints[r] != subject || hadm.is_null(r)) continue;
-      slot_of_hadm[hadm.ints[r]] = view.admissions.size();
-      view.admissions.push_back({hadm.ints[r],
-                                 visit.is_null(r) ? 0 : visit.ints[r],
-                                 optional_int(admit, r),
-                                 optional_int(disch, r),
-                                 optional_int(days, r),
-                                 0,
-                                 {}});
-    }
-  }
-  const Column& subjects = tokens_final.column("subject_id");
-  const Column& hadm = tokens_final.column("hadm_id");
-  const Column& admit = tokens_final.column("admittime");
-  const Column& visit = tokens_final.column("visit_seq");
-  const Column& days = tokens_final.column("days_since_prior_admission");
-  const Column& code = tokens_final.column("code");
-  const Column& type = tokens_final.column("code_type");
-  const Column& time = tokens_final.column("event_time");
-  const Column& offset = tokens_final.column("time_offset_hours");
-  const Column& seq = tokens_final.column("final_seq");
-  for (size_t r = 0; r < tokens_final.num_rows(); ++r) {
-    if (subjects.is_null(r) || subjects.ints[r] != subject) continue;
+// Adds the subject's rows of one chunk of tokens_final to its admissions.
+void add_tokens(PatientView& view, absl::flat_hash_map<int64_t, size_t>& slot_of_hadm,
+                const Table& tokens) {
+  const Column& subjects = tokens.column("subject_id");
+  const Column& hadm = tokens.column("hadm_id");
+  const Column& admit = tokens.column("admittime");
+  const Column& visit = tokens.column("visit_seq");
+  const Column& days = tokens.column("days_since_prior_admission");
+  const Column& code = tokens.column("code");
+  const Column& type = tokens.column("code_type");
+  const Column& time = tokens.column("event_time");
+  const Column& offset = tokens.column("time_offset_hours");
+  const Column& seq = tokens.column("final_seq");
+  for (size_t r = 0; r < tokens.num_rows(); ++r) {
+    if (subjects.is_null(r) || subjects.ints[r] != view.subject_id) continue;
     const int64_t h = hadm.is_null(r) ? 0 : hadm.ints[r];
     auto [it, added] = slot_of_hadm.try_emplace(h, view.admissions.size());
     if (added)  // tokens of an admission stg_admissions does not list: show what they carry
@@ -98,6 +75,35 @@ std::optional<PatientView> build_patient_view(int64_t subject, const Table& toke
     }
     a.tokens.push_back(std::move(t));
   }
+}
+
+}  // namespace
+
+std::optional<PatientView> build_patient_view(int64_t subject, std::span<const Table> tokens_final,
+                                              const Table& stg_admissions) {
+  PatientView view;
+  view.subject_id = subject;
+  absl::flat_hash_map<int64_t, size_t> slot_of_hadm;
+  {
+    const Column& subjects = stg_admissions.column("subject_id");
+    const Column& hadm = stg_admissions.column("hadm_id");
+    const Column& visit = stg_admissions.column("visit_seq");
+    const Column& admit = stg_admissions.column("admittime");
+    const Column& disch = stg_admissions.column("dischtime");
+    const Column& days = stg_admissions.column("days_since_prior_admission");
+    for (size_t r = 0; r < stg_admissions.num_rows(); ++r) {
+      if (subjects.is_null(r) || subjects.ints[r] != subject || hadm.is_null(r)) continue;
+      slot_of_hadm[hadm.ints[r]] = view.admissions.size();
+      view.admissions.push_back({hadm.ints[r],
+                                 visit.is_null(r) ? 0 : visit.ints[r],
+                                 optional_int(admit, r),
+                                 optional_int(disch, r),
+                                 optional_int(days, r),
+                                 0,
+                                 {}});
+    }
+  }
+  for (const Table& chunk : tokens_final) add_tokens(view, slot_of_hadm, chunk);
   if (view.admissions.empty()) return std::nullopt;
   std::stable_sort(view.admissions.begin(), view.admissions.end(),
                    [](const auto& a, const auto& b) { return a.visit_seq < b.visit_seq; });

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -38,12 +39,12 @@ struct PatientView {
   uint64_t tokens = 0;
 };
 
-// The view of `subject` from its tokens_final rows (rows of other subjects are ignored; needs
-// subject_id, hadm_id, admittime, visit_seq, days_since_prior_admission, code, code_type,
+// The view of `subject` from chunks of tokens_final rows (rows of other subjects are ignored;
+// needs subject_id, hadm_id, admittime, visit_seq, days_since_prior_admission, code, code_type,
 // event_time, time_offset_hours, final_seq) and stg_admissions (all subjects or just this one).
 // An admission without tokens is listed with 0 events. nullopt when the subject has neither
 // admissions nor tokens.
-std::optional<PatientView> build_patient_view(int64_t subject, const Table& tokens_final,
+std::optional<PatientView> build_patient_view(int64_t subject, std::span<const Table> tokens_final,
                                               const Table& stg_admissions);
 
 // Terminal text; at most `limit` tokens per admission (0: all).

@@ -94,6 +94,8 @@ Scale scale_of(const std::vector<double>& values, bool log) {
   } else {
     s.lo = std::min(0.0, *mn);
     s.hi = *mx > s.lo ? *mx : s.lo + 1;
+    const double step = nice_step(s.hi - s.lo, 4);
+    s.hi = s.lo + std::ceil((s.hi - s.lo) / step) * step;  // end on a tick
   }
   return s;
 }
