@@ -13,31 +13,11 @@
 namespace ehrtok {
 namespace {
 
+using testing::ehrtok;
+using testing::read_bytes;
 using testing::TempDir;
 using testing::write_file;
 namespace fs = std::filesystem;
-
-struct Outcome {
-  int exit_code;
-  std::string output;  // stdout and stderr
-};
-
-Outcome ehrtok(const std::string& args) {
-  const std::string command = fmt::format("{} {} 2>&1", EHRTOK_BINARY, args);
-  std::FILE* pipe = popen(command.c_str(), "r");
-  Outcome out{-1, ""};
-  std::array<char, 4096> buffer;
-  while (size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe))
-    out.output.append(buffer.data(), n);
-  const int status = pclose(pipe);
-  out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
-}
-
-std::string read_bytes(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
 
 // Every file below `dir` (relative path -> bytes), run_report.json excepted (it holds timings).
 std::map<std::string, std::string> output_files(const fs::path& dir) {

@@ -2,7 +2,11 @@
 
 #include <isa-l.h>
 
+#include <sys/wait.h>
+
+#include <array>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <random>
 
@@ -100,6 +104,23 @@ std::string diff_against_golden(const Table& table, const std::filesystem::path&
       }
     }
   }
+  return out;
+}
+
+std::string read_bytes(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+CliOutcome ehrtok(const std::string& args) {
+  const std::string command = fmt::format("{} {} 2>&1", EHRTOK_BINARY, args);
+  std::FILE* pipe = popen(command.c_str(), "r");
+  CliOutcome out{-1, ""};
+  std::array<char, 4096> buffer;
+  while (size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe))
+    out.output.append(buffer.data(), n);
+  const int status = pclose(pipe);
+  out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return out;
 }
 

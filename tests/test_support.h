@@ -43,6 +43,17 @@ std::string cell_text(const Column& column, size_t row);
 // differences, empty when equal.
 std::string diff_against_golden(const Table& table, const std::filesystem::path& golden);
 
+// The bytes of a file.
+std::string read_bytes(const std::filesystem::path& file);
+
+// Runs the ehrtok binary (EHRTOK_BINARY) with `args` (shell words) and returns its exit code and
+// its stdout and stderr together.
+struct CliOutcome {
+  int exit_code;
+  std::string output;
+};
+CliOutcome ehrtok(const std::string& args);
+
 // Writes `content` to `dir/name`, gzip-compressed when name ends in ".gz".
 void write_file(const std::filesystem::path& path, const std::string& content);
 

@@ -9,7 +9,6 @@
 #include "inspect/sequence_stats.h"
 #include "io/atomic_output.h"
 #include "io/input_error.h"
-#include "parquet/parquet_reader.h"
 
 namespace ehrtok::inspect {
 namespace {
@@ -130,6 +129,16 @@ ReportFiles write_report(const fs::path& dir, const CheckOptions& options) {
   return files;
 }
 
+std::vector<size_t> row_groups_holding(const parquet::FileReader& reader, const std::string& column,
+                                       int64_t value) {
+  std::vector<size_t> groups;
+  for (size_t rg = 0; rg < reader.num_row_groups(); ++rg) {
+    const auto range = reader.int_range(rg, column);
+    if (!range || (range->first <= value && value <= range->second)) groups.push_back(rg);
+  }
+  return groups;
+}
+
 std::optional<PatientView> load_patient(const fs::path& dir, int64_t subject) {
   require_outputs(dir, {kAdmissions});
   const fs::path hive_file = dir / kHive / fmt::format("subject_id={}", subject) / "data_0.parquet";
@@ -140,11 +149,8 @@ std::optional<PatientView> load_patient(const fs::path& dir, int64_t subject) {
     // No export (--no-export): the row groups that may hold the subject, by their statistics.
     require_outputs(dir, {kTokens});
     const parquet::FileReader reader((dir / kTokens).string());
-    for (size_t rg = 0; rg < reader.num_row_groups(); ++rg) {
-      const auto range = reader.int_range(rg, "subject_id");
-      if (range && (subject < range->first || subject > range->second)) continue;
+    for (size_t rg : row_groups_holding(reader, "subject_id", subject))
       tokens.push_back(reader.read_row_group(rg, kPatientColumns));
-    }
   }  // else the export holds a folder for every patient with tokens, and this one has none
   return build_patient_view(subject, tokens, read_whole(dir, kAdmissions, kAdmissionColumns));
 }

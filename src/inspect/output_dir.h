@@ -13,6 +13,7 @@
 
 #include "inspect/patient_view.h"
 #include "inspect/quality_checks.h"
+#include "parquet/parquet_reader.h"
 
 namespace ehrtok::inspect {
 
@@ -34,6 +35,11 @@ struct ReportFiles {
 // Checks the folder and computes the figures in one pass over tokens_final; writes
 // OUT_DIR/report.json and OUT_DIR/report.html (each complete or not at all).
 ReportFiles write_report(const std::filesystem::path& dir, const CheckOptions& options);
+
+// The row groups whose min/max statistics of INT64 `column` contain `value` (a row group without
+// statistics is included): the only ones that can hold rows with that value.
+std::vector<size_t> row_groups_holding(const parquet::FileReader& reader, const std::string& column,
+                                       int64_t value);
 
 // The patient's view, reading only its rows: the Hive file
 // mimic4_tokens.parquet/subject_id=N/data_0.parquet when present, otherwise the tokens_final
