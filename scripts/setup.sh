@@ -9,7 +9,10 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libisal-dev isal libzstd-dev libfast-float-dev libabsl-dev libcli11-dev libfmt-dev
   nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev gzip
+  chromium fonts-dejavu-core
 )
+# chromium (test-only, with a font for its text): tests/js/report_chromium.test.mjs renders
+# report.html headless and checks the screenshot and the DOM.
 # Node.js runs the test-only Parquet readers; take Debian's only where no node/npm is present
 # (some machines carry a newer Node.js that Debian's npm package would conflict with).
 command -v node >/dev/null || packages+=(nodejs)
