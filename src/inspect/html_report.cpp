@@ -1,5 +1,7 @@
 #include "inspect/html_report.h"
 
+#include <array>
+
 #include <fmt/format.h>
 
 #include "inspect/sequence_stats.h"
@@ -250,20 +252,30 @@ std::string html_report(const json& report) {
         "<p class=\"note\">{} admissions of stg_admissions have no tokens and are "
         "not counted below.</p>",
         count(s["admissions_without_tokens"]));
-  body += "<h2>Tokens per admission</h2>" +
-          lengths_section(s["tokens_per_admission"], "admission", "tokens");
-  body +=
-      "<h2>Tokens per patient</h2>" + lengths_section(s["tokens_per_patient"], "patient", "tokens");
-  body += "<h2>Code types</h2>" + code_types_section(s["code_types"]);
-  body += "<h2>Vocabulary</h2>" + vocabulary_section(s["vocabulary"]);
-  body += "<h2>Top-200 lab coverage</h2>" + coverage_section(s["top_200_coverage"]);
-  body += "<h2>Time bins and lab value bins</h2>" +
-          time_bins_section(s["time_bins"], s["lab_value_bins"]);
-  body += "<h2>Row accounting (run_report.json)</h2>" + funnel_section(report["row_funnel"]);
-  body += fmt::format("<h2>Data-quality checks: <span class=\"{}\">{}</span></h2>",
-                      checks["passed"].get<bool>() ? "pass" : "fail",
-                      checks["passed"].get<bool>() ? "all passed" : "some failed") +
-          checks_section(checks);
+  const bool all_passed = checks["passed"].get<bool>();
+  const std::vector<std::array<std::string, 3>> sections = {
+      // id, heading, content
+      {"admissions", "Tokens per admission",
+       lengths_section(s["tokens_per_admission"], "admission", "tokens")},
+      {"patients", "Tokens per patient",
+       lengths_section(s["tokens_per_patient"], "patient", "tokens")},
+      {"code-types", "Code types", code_types_section(s["code_types"])},
+      {"vocabulary", "Vocabulary", vocabulary_section(s["vocabulary"])},
+      {"coverage", "Top-200 lab coverage", coverage_section(s["top_200_coverage"])},
+      {"bins", "Time bins and lab value bins",
+       time_bins_section(s["time_bins"], s["lab_value_bins"])},
+      {"funnel", "Row accounting (run_report.json)", funnel_section(report["row_funnel"])},
+      {"checks",
+       fmt::format("Data-quality checks: <span class=\"{}\">{}</span>",
+                   all_passed ? "pass" : "fail", all_passed ? "all passed" : "some failed"),
+       checks_section(checks)},
+  };
+  body += "<p class=\"note\">";
+  for (const auto& [id, heading, content] : sections)
+    body += fmt::format("<a href=\"#{}\">{}</a> · ", id, heading);
+  body += "</p>";
+  for (const auto& [id, heading, content] : sections)
+    body += fmt::format("<h2 id=\"{}\">{}</h2>{}", id, heading, content);
   body += "<p class=\"note\">Percentiles: " + text_of(s["percentile_definition"]) +
           ". The same figures are in report.json next to this file.</p>";
   return fmt::format(
