@@ -79,7 +79,8 @@ void add_inspect_commands(CLI::App& app, InspectCommands& c) {
   c.show = app.add_subcommand("show", "One patient's admissions and token sequence");
   c.show->add_option("SUBJECT_ID", c.subject, "subject_id of the patient")->required();
   add_output_option(c.show, c);
-  c.show->add_option("--limit", c.limit, "Tokens shown per admission (0: all)");
+  c.show->add_option("--limit", c.limit, "Tokens shown per admission (0: all)")
+      ->capture_default_str();
   c.show->add_flag("--json", c.json, "Print JSON instead of text");
 
   c.check =

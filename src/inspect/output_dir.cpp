@@ -51,25 +51,33 @@ CheckOptions with_quantiles_of(const fs::path& dir, CheckOptions options) {
   return options;
 }
 
+// What a scan of the folder yields: the checks, and the small tables the figures also need.
+struct Scan {
+  std::vector<CheckResult> checks;
+  Table top_200_labs;
+  Table stg_admissions;
+};
+
 // The checks, and (when `stats` is given) the figures, in one pass over each asset.
-std::vector<CheckResult> scan(const fs::path& dir, const CheckOptions& given,
-                              SequenceStatsBuilder* stats) {
+Scan scan(const fs::path& dir, const CheckOptions& given, SequenceStatsBuilder* stats) {
   require_outputs(dir, {kTopLabs, kLabQuantiles, kAdmissions, kEvents, kTokens});
   const CheckOptions options = with_quantiles_of(dir, given);
-  const Table top = read_whole(dir, kTopLabs, {"itemid", "freq", "pct"});
-  TimelineChecker events("events_merged", "event_seq", top, options);
+  Scan out{{},
+           read_whole(dir, kTopLabs, {"itemid", "freq", "pct"}),
+           read_whole(dir, kAdmissions, kAdmissionColumns)};
+  TimelineChecker events("events_merged", "event_seq", out.top_200_labs, options);
   for_each_row_group(dir / kEvents, timeline_columns("event_seq"),
                      [&](const Table& chunk) { events.consume(chunk); });
-  TimelineChecker tokens("tokens_final", "final_seq", top, options);
+  TimelineChecker tokens("tokens_final", "final_seq", out.top_200_labs, options);
   for_each_row_group(dir / kTokens, timeline_columns("final_seq"), [&](const Table& chunk) {
     tokens.consume(chunk);
     if (stats) stats->consume(chunk);
   });
-  auto results = events.results();
-  for (auto& r : tokens.results()) results.push_back(std::move(r));
-  for (auto& r : check_stg_admissions(read_whole(dir, kAdmissions, kAdmissionColumns), options))
-    results.push_back(std::move(r));
-  return results;
+  out.checks = events.results();
+  for (auto& r : tokens.results()) out.checks.push_back(std::move(r));
+  for (auto& r : check_stg_admissions(out.stg_admissions, options))
+    out.checks.push_back(std::move(r));
+  return out;
 }
 
 nlohmann::json read_run_report(const fs::path& dir) {
@@ -110,17 +118,16 @@ int num_quantiles_of(const fs::path& dir) {
 }
 
 std::vector<CheckResult> check_output_dir(const fs::path& dir, const CheckOptions& options) {
-  return scan(dir, options, nullptr);
+  return scan(dir, options, nullptr).checks;
 }
 
 ReportFiles write_report(const fs::path& dir, const CheckOptions& options) {
   SequenceStatsBuilder stats(options.time_bin_names);
-  const auto checks = scan(dir, options, &stats);
-  const Table top = read_whole(dir, kTopLabs, {"itemid", "freq", "pct"});
-  const Table admissions = read_whole(dir, kAdmissions, {"hadm_id"});
+  const Scan scanned = scan(dir, options, &stats);
   ReportFiles files{dir / "report.html", dir / "report.json", {}};
-  files.report = report_json(dir.string(), stats.finish(top, admissions),
-                             row_funnel(read_run_report(dir)), checks);
+  files.report =
+      report_json(dir.string(), stats.finish(scanned.top_200_labs, scanned.stg_admissions),
+                  row_funnel(read_run_report(dir)), scanned.checks);
   AtomicOutput json_out(files.json), html_out(files.html);
   write_text(files.json, files.report.dump(2) + "\n", json_out);
   write_text(files.html, html_report(files.report), html_out);
