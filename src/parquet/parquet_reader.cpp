@@ -156,11 +156,13 @@ Table FileReader::read_row_groups(size_t first, size_t last, const std::vector<s
   const auto& schema = metadata_->schema;
   const size_t rows = first_rows_[last] - first_rows_[first];
   Table table;
+  for (size_t c : columns) table.fields.push_back(schema[c]);
+  table.columns.resize(columns.size());
   try {
-    for (size_t c : columns) {
-      table.fields.push_back(schema[c]);
-      table.columns.push_back(allocate_column(schema[c], rows));
-    }
+    // Allocating is mostly the kernel providing zeroed pages (0.1 s per GB), so columns are
+    // allocated in parallel too.
+    parallel_each(columns.size(), threads,
+                  [&](size_t j) { table.columns[j] = allocate_column(schema[columns[j]], rows); });
   } catch (const std::bad_alloc&) {
     throw InputError(path_ + ": cannot allocate " + std::to_string(rows) +
                      " rows (corrupt row count?)");
