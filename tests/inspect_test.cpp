@@ -192,6 +192,8 @@ TEST(QualityChecks, CodePatternsPerType) {
   EXPECT_FALSE(ok("LAB:50912", "lab"));
   EXPECT_FALSE(ok("LAB:abc_Q1", "lab"));
   EXPECT_FALSE(ok("LAB:_Q1", "lab"));
+  EXPECT_FALSE(ok("LAB:50912_X_Q3", "lab"));
+  EXPECT_FALSE(ok("LAB:50912_", "lab"));
   EXPECT_TRUE(ok("TIME_7D+", "time_bin"));
   EXPECT_FALSE(ok("TIME_2D", "time_bin"));
   EXPECT_FALSE(ok("DX:4019", "vital"));

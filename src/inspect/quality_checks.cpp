@@ -26,7 +26,7 @@ bool all_digits(std::string_view s) {
 bool lab_code_well_formed(std::string_view code, int num_quantiles) {
   int64_t itemid;
   if (!lab_itemid(code, itemid)) return false;
-  const std::string_view suffix = code.substr(code.rfind('_') + 1);
+  const std::string_view suffix = lab_suffix(code);
   if (suffix == "NULL") return true;
   if (suffix.size() < 2 || suffix[0] != 'Q' || !all_digits(suffix.substr(1))) return false;
   if (suffix[1] == '0') return false;  // no leading zeros: Q01 is not a bin name
@@ -51,6 +51,11 @@ std::vector<std::string> bin_names_or_default(const CheckOptions& options) {
 void CheckResult::fail(std::string description, size_t max_examples) {
   ++failures;
   if (first_failures.size() < max_examples) first_failures.push_back(std::move(description));
+}
+
+std::string_view lab_suffix(std::string_view code) {
+  const size_t underscore = code.find('_', 4);
+  return underscore == std::string_view::npos ? std::string_view() : code.substr(underscore + 1);
 }
 
 bool lab_itemid(std::string_view code, int64_t& itemid) {

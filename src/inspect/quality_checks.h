@@ -44,6 +44,8 @@ bool code_matches_type(std::string_view code, std::string_view code_type,
 
 // The itemid of a lab code "LAB:<itemid>_…", or false when the code has no itemid.
 bool lab_itemid(std::string_view code, int64_t& itemid);
+// What follows the itemid of a lab code: "Q3" of "LAB:50912_Q3", "NULL" of "LAB:50912_NULL".
+std::string_view lab_suffix(std::string_view code);
 
 // The checks of a timeline asset (events_merged with event_seq, tokens_final with final_seq),
 // fed its rows in file order one chunk (row group) at a time, so an asset larger than memory

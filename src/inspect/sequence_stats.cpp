@@ -193,7 +193,7 @@ json SequenceStatsBuilder::finish(const Table& top_200_labs, const Table& stg_ad
     singletons += count->count == 1;
     int64_t itemid;
     if (count->code_type == "lab" && lab_itemid(code, itemid))
-      lab_bins[std::string(code.substr(code.rfind('_') + 1))] += count->count;
+      lab_bins[std::string(lab_suffix(code))] += count->count;
   }
   json code_types = json::array();
   for (const auto& [name, t] : types)
