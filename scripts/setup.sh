@@ -10,7 +10,10 @@ packages=(
   libisal-dev isal libzstd-dev libfast-float-dev libabsl-dev libcli11-dev libfmt-dev
   nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev gzip
   libtomlplusplus-dev
+  chromium fonts-dejavu-core
 )
+# chromium (test-only, with a font for its text): tests/js/report_chromium.test.mjs renders
+# report.html headless and checks the screenshot and the DOM.
 # Node.js runs the test-only Parquet readers; take Debian's only where no node/npm is present
 # (some machines carry a newer Node.js that Debian's npm package would conflict with).
 command -v node >/dev/null || packages+=(nodejs)

@@ -170,12 +170,12 @@ TEST(Config, PrintedConfigurationReadsBackToTheSameValues) {
 TEST(Config, CommandLineOverridesTheFile) {
   TempDir dir;
   testing::write_file(dir.path() / "my.toml", "top_labs = 50\nnum_quantiles = 4\n");
-  const auto result = testing::run_ehrtok(
+  const auto result = testing::ehrtok(
       fmt::format("config --config {} --top-labs 7", (dir.path() / "my.toml").string()));
   ASSERT_EQ(result.exit_code, 0) << result.output;
   EXPECT_NE(result.output.find("top_labs = 7"), std::string::npos) << result.output;
   EXPECT_NE(result.output.find("num_quantiles = 4"), std::string::npos) << result.output;
-  const auto bad = testing::run_ehrtok("config --num-quantiles 1");
+  const auto bad = testing::ehrtok("config --num-quantiles 1");
   EXPECT_EQ(bad.exit_code, 2) << bad.output;
   EXPECT_NE(bad.output.find("num_quantiles"), std::string::npos) << bad.output;
 }
@@ -304,9 +304,9 @@ TEST_F(Workflow, RunHistoryRecordsEveryMaterialization) {
   TempDir out;
   const std::string args =
       fmt::format("--input {} --output {}", hosp().string(), out.path().string());
-  ASSERT_EQ(testing::run_ehrtok("run --quiet " + args).exit_code, 0);
-  ASSERT_EQ(testing::run_ehrtok("materialize tokens_final --force --quiet " + args).exit_code, 0);
-  const auto runs = testing::run_ehrtok("runs --json --output " + out.path().string());
+  ASSERT_EQ(testing::ehrtok("run --quiet " + args).exit_code, 0);
+  ASSERT_EQ(testing::ehrtok("materialize tokens_final --force --quiet " + args).exit_code, 0);
+  const auto runs = testing::ehrtok("runs --json --output " + out.path().string());
   ASSERT_EQ(runs.exit_code, 0) << runs.output;
   std::vector<json> lines;
   std::istringstream in(runs.output);
@@ -319,7 +319,7 @@ TEST_F(Workflow, RunHistoryRecordsEveryMaterialization) {
   }
   EXPECT_EQ(lines.back()["asset"], "tokens_final");
   EXPECT_NE(lines.front()["run"], lines.back()["run"]);
-  const auto table = testing::run_ehrtok("runs --limit 1 --output " + out.path().string());
+  const auto table = testing::ehrtok("runs --limit 1 --output " + out.path().string());
   EXPECT_NE(table.output.find("tokens_final"), std::string::npos) << table.output;
   EXPECT_EQ(table.output.find("raw_labevents"), std::string::npos) << table.output;
 }
@@ -328,13 +328,13 @@ TEST_F(Workflow, ProgressAsJsonEventsLogLinesOrNothing) {
   TempDir out;
   const std::string args =
       fmt::format("--input {} --output {}", hosp().string(), out.path().string());
-  const auto quiet = testing::run_ehrtok("materialize stg_admissions --quiet " + args);
+  const auto quiet = testing::ehrtok("materialize stg_admissions --quiet " + args);
   EXPECT_EQ(quiet.exit_code, 0);
   EXPECT_EQ(quiet.output, "");
-  const auto log = testing::run_ehrtok("materialize top_200_labs " + args);
+  const auto log = testing::ehrtok("materialize top_200_labs " + args);
   EXPECT_NE(log.output.find("raw_labevents      built"), std::string::npos) << log.output;
   EXPECT_NE(log.output.find("done in "), std::string::npos) << log.output;
-  const auto events = testing::run_ehrtok("run --json " + args);
+  const auto events = testing::ehrtok("run --json " + args);
   ASSERT_EQ(events.exit_code, 0) << events.output;
   std::istringstream in(events.output);
   std::map<std::string, int> kinds;
@@ -353,17 +353,17 @@ TEST_F(Workflow, AssetsCommandShowsStatusGraphAndUnknownNames) {
   TempDir out;
   const std::string args =
       fmt::format("--input {} --output {}", hosp().string(), out.path().string());
-  ASSERT_EQ(testing::run_ehrtok("run --quiet " + args).exit_code, 0);
-  const auto listing = testing::run_ehrtok("assets --num-quantiles 5 " + args);
+  ASSERT_EQ(testing::ehrtok("run --quiet " + args).exit_code, 0);
+  const auto listing = testing::ehrtok("assets --num-quantiles 5 " + args);
   EXPECT_NE(listing.output.find("- config num_quantiles changed 10 → 5"), std::string::npos)
       << listing.output;
-  const auto dot = testing::run_ehrtok("assets --graph --format dot " + args);
+  const auto dot = testing::ehrtok("assets --graph --format dot " + args);
   EXPECT_NE(dot.output.find("\"lab_quantiles\" -> \"stg_labs\";"), std::string::npos);
-  const auto mermaid = testing::run_ehrtok("assets --graph --format mermaid " + args);
+  const auto mermaid = testing::ehrtok("assets --graph --format mermaid " + args);
   EXPECT_NE(mermaid.output.find("events_merged --> tokens_final"), std::string::npos);
-  const auto text = testing::run_ehrtok("assets --graph " + args);
+  const auto text = testing::ehrtok("assets --graph " + args);
   EXPECT_NE(text.output.find("top_200_labs [up to date] <- raw_labevents"), std::string::npos);
-  const auto unknown = testing::run_ehrtok("materialize lab_quantile " + args);
+  const auto unknown = testing::ehrtok("materialize lab_quantile " + args);
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_NE(unknown.output.find("unknown asset \"lab_quantile\""), std::string::npos);
 }

@@ -13,13 +13,12 @@
 namespace ehrtok {
 namespace {
 
+using testing::ehrtok;
+using testing::read_bytes;
 using testing::TempDir;
 using testing::write_file;
 namespace fs = std::filesystem;
-
 using testing::output_files;
-using testing::read_bytes;
-const auto ehrtok = testing::run_ehrtok;
 
 // A small hosp folder with edge cases: quoted drugs, bad rows, outpatient labs.
 void write_small_hosp(const fs::path& dir) {
@@ -132,7 +131,7 @@ void expect_input_error(const fs::path& hosp, const fs::path& out, const std::st
       }
       EXPECT_EQ(e.path().string().find(".ehrtok-tmp"), std::string::npos) << e.path();
     }
-  const auto runs = testing::run_ehrtok("runs --output " + out.string());
+  const auto runs = testing::ehrtok("runs --output " + out.string());
   EXPECT_NE(runs.output.find("failed"), std::string::npos) << runs.output;
 }
 

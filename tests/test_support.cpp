@@ -107,6 +107,23 @@ std::string diff_against_golden(const Table& table, const std::filesystem::path&
   return out;
 }
 
+std::string read_bytes(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+CliOutcome ehrtok(const std::string& args) {
+  const std::string command = fmt::format("{} {} 2>&1", EHRTOK_BINARY, args);
+  std::FILE* pipe = popen(command.c_str(), "r");
+  CliOutcome out{-1, ""};
+  std::array<char, 4096> buffer;
+  while (size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe))
+    out.output.append(buffer.data(), n);
+  const int status = pclose(pipe);
+  out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return out;
+}
+
 void write_file(const std::filesystem::path& path, const std::string& content) {
   std::string bytes = content;
   if (path.extension() == ".gz") {
@@ -156,23 +173,6 @@ Table InMemoryRun::events_merged_table() const {
 
 Table InMemoryRun::tokens_final_table() const {
   return tokens_final_rows(tokens, merged, admissions, codes, 0, tokens.tokens.size());
-}
-
-CommandOutcome run_ehrtok(const std::string& args) {
-  const std::string command = fmt::format("{} {} 2>&1", EHRTOK_BINARY, args);
-  std::FILE* pipe = popen(command.c_str(), "r");
-  CommandOutcome out{-1, ""};
-  std::array<char, 4096> buffer;
-  while (size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe))
-    out.output.append(buffer.data(), n);
-  const int status = pclose(pipe);
-  out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
-}
-
-std::string read_bytes(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
 }
 
 std::map<std::string, std::string> output_files(const std::filesystem::path& dir) {

@@ -44,17 +44,19 @@ std::string cell_text(const Column& column, size_t row);
 // differences, empty when equal.
 std::string diff_against_golden(const Table& table, const std::filesystem::path& golden);
 
-// Writes `content` to `dir/name`, gzip-compressed when name ends in ".gz".
-void write_file(const std::filesystem::path& path, const std::string& content);
+// The bytes of a file.
+std::string read_bytes(const std::filesystem::path& file);
 
-// Runs the ehrtok binary with `args` (a shell command line); stdout and stderr together.
-struct CommandOutcome {
-  int exit_code;  // -1 when killed by a signal
+// Runs the ehrtok binary (EHRTOK_BINARY) with `args` (shell words) and returns its exit code and
+// its stdout and stderr together.
+struct CliOutcome {
+  int exit_code;
   std::string output;
 };
-CommandOutcome run_ehrtok(const std::string& args);
+CliOutcome ehrtok(const std::string& args);
 
-std::string read_bytes(const std::filesystem::path& file);
+// Writes `content` to `dir/name`, gzip-compressed when name ends in ".gz".
+void write_file(const std::filesystem::path& path, const std::string& content);
 
 // Every file below `dir` (relative path -> bytes) except those holding timings: run_report.json
 // and the materialization records and run history under .ehrtok/.

@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/asset_commands.h"
+#include "cli/inspect_commands.h"
 #include "cli/interrupt.h"
 #include "io/input_error.h"
 #include "synth/synth.h"
@@ -60,6 +61,8 @@ int main(int argc, char** argv) {
   synth::SynthOptions synth_options;
   double scale = 0;
   add_synth(app, synth_options, scale);
+  cli::InspectCommands inspect;
+  cli::add_inspect_commands(app, inspect);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -68,6 +71,7 @@ int main(int argc, char** argv) {
   }
   try {
     if (const auto code = asset_commands.run_chosen()) return *code;
+    if (const auto code = cli::run_inspect_command(inspect)) return *code;
     return synthesize(synth_options, scale);
   } catch (const InputError& e) {
     std::cerr << "ehrtok: error: " << e.what() << '\n';

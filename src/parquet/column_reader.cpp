@@ -69,29 +69,55 @@ class ChunkDecoder {
   }
 
  private:
+  // Rejects a body that is no zstd frame of the declared size before anything is allocated for
+  // it, so that a header cannot make us allocate what the frame lacks.
+  void check_body(const PageHeader& header, std::span<const uint8_t> body) const {
+    const auto size = static_cast<uint64_t>(header.sizes.uncompressed);
+    if (meta_.codec == format::Codec::Uncompressed) {
+      if (size != body.size()) throw FormatError("uncompressed page with two different sizes");
+      return;
+    }
+    const unsigned long long content = ZSTD_getFrameContentSize(body.data(), body.size());
+    if (content == ZSTD_CONTENTSIZE_ERROR)
+      throw FormatError("page does not decompress (not a zstd frame)");
+    if (content != ZSTD_CONTENTSIZE_UNKNOWN && content != size)
+      throw FormatError("page decompresses to " + std::to_string(content) + " bytes, header says " +
+                        std::to_string(size));
+  }
+
+  // Decompresses a checked body into `out`, of exactly the declared size.
+  void decompress_into(std::span<const uint8_t> body, std::span<uint8_t> out) {
+    if (meta_.codec == format::Codec::Uncompressed) {
+      if (!out.empty()) std::memcpy(out.data(), body.data(), out.size());
+    } else {
+      scratch_.zstd.decompress(body, out);
+    }
+  }
+
   // The page's decompressed bytes in `buffer`, followed by kDecodePadding bytes for the decoders.
   std::span<const uint8_t> decompress(const PageHeader& header, std::span<const uint8_t> body,
                                       std::vector<uint8_t>& buffer) {
+    check_body(header, body);
     const auto size = static_cast<size_t>(header.sizes.uncompressed);
-    if (meta_.codec == format::Codec::Uncompressed) {
-      if (size != body.size()) throw FormatError("uncompressed page with two different sizes");
-    } else {
-      // Checked before allocating, so a header cannot make us allocate what the frame lacks.
-      const unsigned long long content = ZSTD_getFrameContentSize(body.data(), body.size());
-      if (content == ZSTD_CONTENTSIZE_ERROR)
-        throw FormatError("page does not decompress (not a zstd frame)");
-      if (content != ZSTD_CONTENTSIZE_UNKNOWN && content != size)
-        throw FormatError("page decompresses to " + std::to_string(content) +
-                          " bytes, header says " + std::to_string(size));
-    }
     buffer.resize(size + kDecodePadding);
     const std::span<uint8_t> page(buffer.data(), size);
-    if (meta_.codec == format::Codec::Uncompressed) {
-      if (size != 0) std::memcpy(page.data(), body.data(), size);
-    } else {
-      scratch_.zstd.decompress(body, page);
-    }
+    decompress_into(body, page);
     return page;
+  }
+
+  // A REQUIRED numeric page is nothing but its PLAIN values: decompressed straight into the
+  // column, without a copy. Returns false for any other page.
+  bool read_values_in_place(const PageHeader& header, std::span<const uint8_t> body) {
+    if (field_.nullable || field_.type == ColumnType::String ||
+        header.encoding != Encoding::Plain ||
+        static_cast<uint64_t>(header.sizes.uncompressed) != uint64_t{8} * header.num_values)
+      return false;
+    check_body(header, body);
+    const size_t row = offset_ + row_;
+    auto* out = field_.type == ColumnType::Double ? reinterpret_cast<uint8_t*>(out_.doubles.data())
+                                                  : reinterpret_cast<uint8_t*>(out_.ints.data());
+    decompress_into(body, std::span(out + 8 * row, static_cast<size_t>(header.sizes.uncompressed)));
+    return true;
   }
 
   void read_dictionary(const PageHeader& header, std::span<const uint8_t> body) {
@@ -121,6 +147,7 @@ class ChunkDecoder {
   }
 
   void read_data_page(const PageHeader& header, std::span<const uint8_t> body) {
+    if (read_values_in_place(header, body)) return;
     const auto page = decompress(header, body, scratch_.page);
     const auto n = static_cast<size_t>(header.num_values);
     const size_t row = offset_ + row_;
@@ -157,8 +184,19 @@ class ChunkDecoder {
                         column_type_name(field_.type) + " values (only PLAIN)");
     if (values.size() / sizeof(T) < present)
       throw FormatError("data page holds fewer values than its header says");
-    if (present != 0) std::memcpy(out, values.data(), present * sizeof(T));
-    spread_to_valid_rows(out, n, present, valid);
+    if (present == n) {
+      if (n != 0) std::memcpy(out, values.data(), n * sizeof(T));
+      return;
+    }
+    // Branch-free scatter: NULL rows read the next value too (at most the one past the last,
+    // inside the page buffer's padding) and store 0 instead.
+    const uint8_t* src = values.data();
+    for (size_t i = 0, k = 0; i < n; ++i) {
+      T v;
+      std::memcpy(&v, src + k * sizeof(T), sizeof(T));
+      out[i] = valid[i] ? v : T{};
+      k += valid[i];
+    }
   }
 
   void read_indices(const PageHeader& header, std::span<const uint8_t> values, uint32_t* out,

@@ -50,6 +50,23 @@ Column allocate_column(const Field& field, size_t rows) {
   return column;
 }
 
+// The table of `columns` with `rows` rows allocated. Allocating is mostly the kernel providing
+// zeroed pages, so columns are allocated in parallel too.
+Table allocate_table(const std::string& path, const std::vector<Field>& schema,
+                     const std::vector<size_t>& columns, size_t rows, int threads) {
+  Table table;
+  for (size_t c : columns) table.fields.push_back(schema[c]);
+  table.columns.resize(columns.size());
+  try {
+    parallel_each(columns.size(), threads,
+                  [&](size_t j) { table.columns[j] = allocate_column(table.fields[j], rows); });
+  } catch (const std::exception& e) {  // bad_alloc or length_error: a hostile row count
+    throw InputError(path + ": cannot allocate " + std::to_string(rows) + " rows (" + e.what() +
+                     ")");
+  }
+  return table;
+}
+
 // Chunk dictionary index -> code of `dictionary`, interning the chunk's strings in order of first
 // use. Unused entries map to 0 (they appear only as NULL placeholders).
 std::vector<uint32_t> intern_chunk_strings(const ChunkStrings& strings,
@@ -57,6 +74,39 @@ std::vector<uint32_t> intern_chunk_strings(const ChunkStrings& strings,
   std::vector<uint32_t> codes(strings.values.size(), 0);
   for (uint32_t index : strings.first_use) codes[index] = dictionary.intern(strings.values[index]);
   return codes;
+}
+
+// After decoding: each string column gets one dictionary, interned chunk by chunk in row-group
+// order (sequential, but over distinct strings only), then chunk indices become its codes (in
+// parallel). `valid` is dropped where nothing was NULL. Row group g holds rows
+// [starts[g], starts[g + 1]).
+void finish_columns(Table& table, const std::vector<std::vector<DecodedChunk>>& decoded,
+                    const std::vector<size_t>& starts, int threads) {
+  const size_t groups = decoded.size();
+  std::vector<std::vector<std::vector<uint32_t>>> codes_of(table.columns.size());
+  for (size_t j = 0; j < table.columns.size(); ++j) {
+    Column& column = table.columns[j];
+    if (column.type == ColumnType::String) {
+      auto dictionary = std::make_shared<StringDictionary>();
+      for (size_t g = 0; g < groups; ++g)
+        codes_of[j].push_back(intern_chunk_strings(decoded[g][j].strings, *dictionary));
+      column.dictionary = std::move(dictionary);
+    }
+    size_t nulls = 0;
+    for (size_t g = 0; g < groups; ++g) nulls += decoded[g][j].nulls;
+    if (nulls == 0) BigVector<uint8_t>().swap(column.valid);
+  }
+  parallel_each(groups, threads, [&](size_t g) {
+    for (size_t j = 0; j < table.columns.size(); ++j) {
+      if (table.columns[j].type != ColumnType::String) continue;
+      const std::vector<uint32_t>& codes = codes_of[j][g];
+      uint32_t* out = table.columns[j].codes.data();
+      // Every index was checked against its chunk dictionary; an all-NULL chunk has none and
+      // keeps its placeholders.
+      if (!codes.empty())
+        for (size_t row = starts[g]; row < starts[g + 1]; ++row) out[row] = codes[out[row]];
+    }
+  });
 }
 
 }  // namespace
@@ -154,70 +204,34 @@ Table FileReader::read(const std::vector<std::string>& columns, int threads) con
 Table FileReader::read_row_groups(size_t first, size_t last, const std::vector<size_t>& columns,
                                   int threads) const {
   const auto& schema = metadata_->schema;
-  const size_t rows = first_rows_[last] - first_rows_[first];
-  Table table;
-  try {
-    for (size_t c : columns) {
-      table.fields.push_back(schema[c]);
-      table.columns.push_back(allocate_column(schema[c], rows));
-    }
-  } catch (const std::bad_alloc&) {
-    throw InputError(path_ + ": cannot allocate " + std::to_string(rows) +
-                     " rows (corrupt row count?)");
-  } catch (const std::length_error&) {
-    throw InputError(path_ + ": cannot allocate " + std::to_string(rows) +
-                     " rows (corrupt row count?)");
-  }
+  // Row ranges of the row groups within the table read.
+  std::vector<size_t> starts;
+  for (size_t group = first; group <= last; ++group)
+    starts.push_back(first_rows_[group] - first_rows_[first]);
+  Table table = allocate_table(path_, schema, columns, starts.back(), threads);
 
-  const size_t groups = last - first;
-  std::vector<std::vector<DecodedChunk>> decoded(groups, std::vector<DecodedChunk>(columns.size()));
-  parallel_each(groups, threads, [&](size_t g) {
+  std::vector<std::vector<DecodedChunk>> decoded(last - first,
+                                                 std::vector<DecodedChunk>(columns.size()));
+  parallel_each(last - first, threads, [&](size_t g) {
     const size_t group = first + g;
-    const size_t offset = first_rows_[group] - first_rows_[first];
     for (size_t j = 0; j < columns.size(); ++j) {
       const ColumnChunkMetadata& chunk = metadata_->row_groups[group].columns[columns[j]];
+      // parse_file_metadata checked that the chunk lies inside the file.
       const auto bytes = file_.bytes().subspan(static_cast<size_t>(first_page_offset(chunk)),
                                                static_cast<size_t>(chunk.total_compressed_size));
+      const std::string where =
+          ": row group " + std::to_string(group) + ", column '" + schema[columns[j]].name + "': ";
       try {
         decoded[g][j] = decode_column_chunk(bytes, chunk, schema[columns[j]], table.columns[j],
-                                            offset, thread_scratch());
+                                            starts[g], thread_scratch());
       } catch (const FormatError& e) {
-        throw InputError(path_ + ": row group " + std::to_string(group) + ", column '" +
-                         schema[columns[j]].name + "': " + e.what());
+        throw InputError(path_ + where + e.what());
       } catch (const std::bad_alloc&) {
-        throw InputError(path_ + ": row group " + std::to_string(group) + ", column '" +
-                         schema[columns[j]].name + "': page too large to allocate");
+        throw InputError(path_ + where + "page too large to allocate");
       }
     }
   });
-
-  // Strings: one dictionary per column, interned in row-group order.
-  std::vector<std::vector<std::vector<uint32_t>>> codes_of(columns.size());
-  for (size_t j = 0; j < columns.size(); ++j) {
-    Column& column = table.columns[j];
-    auto dictionary = std::make_shared<StringDictionary>();
-    if (column.type == ColumnType::String) {
-      for (size_t g = 0; g < groups; ++g)
-        codes_of[j].push_back(intern_chunk_strings(decoded[g][j].strings, *dictionary));
-      column.dictionary = std::move(dictionary);
-    }
-    size_t nulls = 0;
-    for (size_t g = 0; g < groups; ++g) nulls += decoded[g][j].nulls;
-    if (nulls == 0) BigVector<uint8_t>().swap(column.valid);
-  }
-  parallel_each(groups, threads, [&](size_t g) {
-    const size_t begin = first_rows_[first + g] - first_rows_[first];
-    const size_t end = first_rows_[first + g + 1] - first_rows_[first];
-    for (size_t j = 0; j < columns.size(); ++j) {
-      if (table.columns[j].type != ColumnType::String) continue;
-      const std::vector<uint32_t>& codes = codes_of[j][g];
-      uint32_t* out = table.columns[j].codes.data();
-      // Every index was checked against the chunk dictionary; an all-NULL chunk has none and
-      // keeps its placeholders.
-      if (!codes.empty())
-        for (size_t row = begin; row < end; ++row) out[row] = codes[out[row]];
-    }
-  });
+  finish_columns(table, decoded, starts, threads);
   return table;
 }
 
