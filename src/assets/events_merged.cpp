@@ -107,14 +107,20 @@ Table events_merged_rows(const EventsMerged& merged, const StgAdmissions& admiss
   return table;
 }
 
-EventsMerged events_merged_from_table(const Table& table, const StgAdmissions& admissions,
-                                      CodeBook& codes) {
-  const auto& hadm = table.column("hadm_id");
-  const auto& code = table.column("code");
-  const auto& code_type = table.column("code_type");
-  const auto& event_time = table.column("event_time");
-  const auto& offset = table.column("time_offset_hours");
-  // Each distinct string is interned once, not once per row.
+StoredEventsMerged::StoredEventsMerged(const StgAdmissions& admissions, CodeBook& codes,
+                                       size_t rows)
+    : admissions_(admissions), codes_(codes) {
+  out_.events.reserve(rows);
+  out_.admission_start.assign(admissions.size() + 1, 0);
+}
+
+void StoredEventsMerged::append(const Table& batch) {
+  const auto& hadm = batch.column("hadm_id");
+  const auto& code = batch.column("code");
+  const auto& code_type = batch.column("code_type");
+  const auto& event_time = batch.column("event_time");
+  const auto& offset = batch.column("time_offset_hours");
+  // Each distinct string of the batch is interned once, not once per row.
   std::vector<uint32_t> code_ids(code.dictionary ? code.dictionary->size() : 0, UINT32_MAX);
   std::vector<int> type_of(code_type.dictionary ? code_type.dictionary->size() : 0, -1);
   for (size_t t = 0; t < type_of.size(); ++t)
@@ -122,33 +128,33 @@ EventsMerged events_merged_from_table(const Table& table, const StgAdmissions& a
       if (code_type.dictionary->at(static_cast<uint32_t>(t)) == code_type_name(k))
         type_of[t] = static_cast<int>(k);
 
-  EventsMerged out;
-  const size_t n = table.num_rows();
-  out.events.reserve(n);
-  out.admission_start.assign(admissions.size() + 1, 0);
-  for (size_t i = 0; i < n; ++i) {
-    const int64_t rank = hadm.is_null(i) ? -1 : admissions.find(hadm.ints[i]);
+  for (size_t i = 0; i < batch.num_rows(); ++i) {
+    const size_t row = out_.events.size() + 1;
+    const int64_t rank = hadm.is_null(i) ? -1 : admissions_.find(hadm.ints[i]);
     if (rank < 0 || code.is_null(i) || code_type.is_null(i) || type_of[code_type.codes[i]] < 0)
-      throw InputError("events_merged: stored row " + std::to_string(i + 1) +
+      throw InputError("events_merged: stored row " + std::to_string(row) +
                        " has no admission, no code or an unknown code_type");
-    if (i > 0 && static_cast<uint32_t>(rank) < out.events.back().admission)
+    if (!out_.events.empty() && static_cast<uint32_t>(rank) < out_.events.back().admission)
       throw InputError("events_merged: stored rows are not in admission order at row " +
-                       std::to_string(i + 1));
+                       std::to_string(row));
     uint32_t& id = code_ids[code.codes[i]];
-    if (id == UINT32_MAX) id = codes.intern(code.string_at(i));
-    out.events.push_back({.offset_hours = offset.doubles[i],
-                          .seq_num = 0,
-                          .event_time = event_time.is_null(i) ? kNullTime : event_time.ints[i],
-                          .code = id,
-                          .admission = static_cast<uint32_t>(rank),
-                          .source_row = 0,
-                          .type = static_cast<CodeType>(type_of[code_type.codes[i]])});
-    ++out.admission_start[rank + 1];
+    if (id == UINT32_MAX) id = codes_.intern(code.string_at(i));
+    out_.events.push_back({.offset_hours = offset.doubles[i],
+                           .seq_num = 0,
+                           .event_time = event_time.is_null(i) ? kNullTime : event_time.ints[i],
+                           .code = id,
+                           .admission = static_cast<uint32_t>(rank),
+                           .source_row = 0,
+                           .type = static_cast<CodeType>(type_of[code_type.codes[i]])});
+    ++out_.admission_start[rank + 1];
   }
-  for (size_t a = 0; a < admissions.size(); ++a)
-    out.admission_start[a + 1] += out.admission_start[a];
-  out.counts.rows_in = out.counts.rows_out = static_cast<int64_t>(n);
-  return out;
+}
+
+EventsMerged StoredEventsMerged::finish() {
+  for (size_t a = 0; a + 1 < out_.admission_start.size(); ++a)
+    out_.admission_start[a + 1] += out_.admission_start[a];
+  out_.counts.rows_in = out_.counts.rows_out = static_cast<int64_t>(out_.events.size());
+  return std::move(out_);
 }
 
 }  // namespace ehrtok

@@ -40,12 +40,23 @@ EventsMerged build_events_merged(const std::vector<const StagedEvents*>& stages,
                                  const StgAdmissions& admissions, const CodeBook& codes,
                                  int threads = 1);
 
-// events_merged read back from its stored table (rows in (subject_id, visit_seq, event_seq)
-// order), with codes interned into `codes`. The stored table carries no seq_num or stage row, so
+// events_merged read back from its stored rows (in (subject_id, visit_seq, event_seq) order),
+// one batch (a row group) at a time so that only one batch of columns is held besides the
+// events. Codes are interned into `codes`. The stored rows carry no seq_num or stage row, so
 // those fields are left at 0: they only order events, and the stored order is already final.
-// Throws InputError when a row's admission is not in `admissions` or the order is broken.
-EventsMerged events_merged_from_table(const Table& table, const StgAdmissions& admissions,
-                                      CodeBook& codes);
+class StoredEventsMerged {
+ public:
+  StoredEventsMerged(const StgAdmissions& admissions, CodeBook& codes, size_t rows);
+  // Appends a batch with at least the columns hadm_id, code, code_type, event_time and
+  // time_offset_hours. Throws InputError when a row's admission is unknown or out of order.
+  void append(const Table& batch);
+  EventsMerged finish();
+
+ private:
+  const StgAdmissions& admissions_;
+  CodeBook& codes_;
+  EventsMerged out_;
+};
 
 // Output columns for events [begin, end).
 Table events_merged_rows(const EventsMerged& merged, const StgAdmissions& admissions,

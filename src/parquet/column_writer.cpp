@@ -25,10 +25,11 @@ int32_t checked_i32(size_t n, const char* what) {
 }
 
 template <typename T>
-void append_plain(std::vector<uint8_t>& out, T value) {
-  static_assert(sizeof(T) == 8);
-  const auto bits = std::bit_cast<uint64_t>(value);
-  for (int byte = 0; byte < 8; ++byte) out.push_back(static_cast<uint8_t>(bits >> (8 * byte)));
+void append_plain(std::vector<uint8_t>& out, const T* values, size_t count) {
+  // PLAIN is little-endian: the host's own layout, so values are copied as they lie in memory.
+  static_assert(sizeof(T) == 8 && std::endian::native == std::endian::little);
+  const auto* bytes = reinterpret_cast<const uint8_t*>(values);
+  out.insert(out.end(), bytes, bytes + count * sizeof(T));
 }
 
 void append_plain_string(std::vector<uint8_t>& out, std::string_view s) {
@@ -120,13 +121,19 @@ EncodedChunk encode_plain(const Field& field, const ColumnSlice& slice, size_t p
   for_each_page(slice, page_values, [&](PageRange page) {
     body.clear();
     append_levels(field, column, page, body);
+    if (column.valid.empty()) {  // no NULL: the page's values in one copy
+      const size_t count = page.end - page.begin;
+      append_plain(body, values.data() + page.begin, count);
+      stats.add_all({values.data() + page.begin, count});
+      return builder.add_data_page(body, count, Encoding::Plain);
+    }
     for (size_t row = page.begin; row < page.end; ++row) {
       if (column.is_null(row)) {
         stats.add_nulls(1);
         continue;
       }
       stats.add(values[row]);
-      append_plain(body, values[row]);
+      append_plain(body, &values[row], 1);
     }
     builder.add_data_page(body, page.end - page.begin, Encoding::Plain);
   });

@@ -36,6 +36,18 @@ void Int64Stats::add(int64_t v) {
   any_ = true;
 }
 
+void Int64Stats::add_all(std::span<const int64_t> values) {
+  if (values.empty()) return;
+  int64_t lo = any_ ? min_ : values[0], hi = any_ ? max_ : values[0];
+  for (const int64_t v : values) {  // branch-free, so the compiler vectorizes it
+    lo = std::min(lo, v);
+    hi = std::max(hi, v);
+  }
+  min_ = lo;
+  max_ = hi;
+  any_ = true;
+}
+
 ChunkStatistics Int64Stats::finish() const {
   ChunkStatistics s;
   s.null_count = nulls_;
@@ -54,6 +66,10 @@ void DoubleStats::add(double v) {
   min_ = any_ ? std::min(min_, v) : v;
   max_ = any_ ? std::max(max_, v) : v;
   any_ = true;
+}
+
+void DoubleStats::add_all(std::span<const double> values) {
+  for (const double v : values) add(v);
 }
 
 ChunkStatistics DoubleStats::finish() const {

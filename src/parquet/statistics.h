@@ -32,6 +32,7 @@ struct ChunkStatistics {
 class Int64Stats {
  public:
   void add(int64_t v);
+  void add_all(std::span<const int64_t> values);
   void add_nulls(int64_t n) { nulls_ += n; }
   ChunkStatistics finish() const;
 
@@ -45,6 +46,7 @@ class Int64Stats {
 class DoubleStats {
  public:
   void add(double v);
+  void add_all(std::span<const double> values);
   void add_nulls(int64_t n) { nulls_ += n; }
   ChunkStatistics finish() const;
 

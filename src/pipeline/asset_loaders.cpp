@@ -1,6 +1,7 @@
 #include "pipeline/asset_loaders.h"
 
 #include "io/input_error.h"
+#include "io/ordered_pipeline.h"
 #include "parquet/parquet_reader.h"
 #include "pipeline/asset_status.h"
 
@@ -37,6 +38,28 @@ void load_raw(const AssetDecl& asset, const MaterializationRecord& record, RunSt
   throw std::logic_error("no MIMIC table for asset " + asset.name);
 }
 
+// Row group by row group, so that besides the events only a few row groups of columns are in
+// memory (fresh memory costs more to fault in than the decoding itself): workers decode the
+// next row groups while this thread appends the current one. The columns that come from
+// stg_admissions are not read again.
+EventsMerged load_events_merged(const AssetDecl& asset, const RunState& s) {
+  const parquet::FileReader file(s.out(stored_output(asset, s.options)).string());
+  StoredEventsMerged events(*s.admissions, *s.codes, file.num_rows());
+  size_t next = 0;
+  run_ordered_pipeline<size_t, Table>(
+      s.threads,
+      [&]() -> std::optional<size_t> {
+        if (next == file.num_row_groups()) return std::nullopt;
+        return next++;
+      },
+      [&](size_t g) {
+        return file.read_row_group(
+            g, {"hadm_id", "code", "code_type", "event_time", "time_offset_hours"});
+      },
+      [&](Table&& batch) { events.append(batch); });
+  return events.finish();
+}
+
 }  // namespace
 
 bool can_load(const AssetDecl& asset, const RunOptions& options) {
@@ -54,10 +77,7 @@ void load_stored_asset(const AssetDecl& asset, const MaterializationRecord& reco
   } else if (asset.name == "stg_admissions") {
     s.admissions = stg_admissions_from_table(read_stored(asset, s));
   } else if (asset.name == "events_merged") {
-    // The columns that come from stg_admissions are not read again.
-    s.merged = events_merged_from_table(
-        read_stored(asset, s, {"hadm_id", "code", "code_type", "event_time", "time_offset_hours"}),
-        *s.admissions, *s.codes);
+    s.merged = load_events_merged(asset, s);
   } else {
     throw std::logic_error("asset " + asset.name + " cannot be loaded");
   }
