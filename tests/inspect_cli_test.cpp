@@ -108,6 +108,23 @@ TEST_F(InspectCli, CheckTakesTimeBinsAndQuantiles) {
   EXPECT_EQ(quantiles.exit_code, 0) << quantiles.output;  // Q1..Q10 are within Q1..Q20
 }
 
+// Without --time-bins, check expects the names tokens_final was built with (from its record).
+TEST_F(InspectCli, CheckTakesTheTimeBinsOfTheRun) {
+  const fs::path binned = dir_->path() / "binned";
+  ASSERT_EQ(ehrtok(fmt::format("run --input {} --output {} --no-export --time-bins-edges 0,24 "
+                               "--time-bins-names BEFORE,DAY1,LATER",
+                               (dir_->path() / "hosp").string(), binned.string()))
+                .exit_code,
+            0);
+  const auto result = ehrtok(fmt::format("check --output {}", binned.string()));
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  const auto spec_bins =
+      ehrtok(fmt::format("check --output {} --time-bins TIME_PRE,TIME_0-1H,TIME_1-6H,TIME_6-24H,"
+                         "TIME_1-3D,TIME_3-7D,TIME_7D+",
+                         binned.string()));
+  EXPECT_EQ(spec_bins.exit_code, 1) << spec_bins.output;
+}
+
 TEST_F(InspectCli, ShowReadsHiveOrRowGroupsAlike) {
   const Table admissions = parquet::read_table((out() / "stg_admissions.parquet").string());
   const auto& subjects = admissions.column("subject_id").ints;

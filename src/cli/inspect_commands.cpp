@@ -19,8 +19,9 @@ void add_output_option(CLI::App* cmd, InspectCommands& c) {
 }
 
 void add_check_options(CLI::App* cmd, InspectCommands& c) {
-  cmd->add_option("--time-bins", c.time_bins,
-                  "Expected time-bin names, comma separated (default: TIME_PRE ... TIME_7D+)")
+  cmd->add_option(
+         "--time-bins", c.time_bins,
+         "Expected time-bin names, comma separated (default: those tokens_final was built with)")
       ->delimiter(',');
   cmd->add_option("--quantiles", c.quantiles,
                   "Number of lab value bins LAB:<itemid>_Q1..Qn (default: from lab_quantiles)")

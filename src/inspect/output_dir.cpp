@@ -9,6 +9,7 @@
 #include "inspect/sequence_stats.h"
 #include "io/atomic_output.h"
 #include "io/input_error.h"
+#include "pipeline/materialization_record.h"
 
 namespace ehrtok::inspect {
 namespace {
@@ -46,8 +47,27 @@ void for_each_row_group(const fs::path& file, const std::vector<std::string>& co
     consume(reader.read_row_group(rg, columns));
 }
 
+// The time-bin names tokens_final was built with, from its materialization record (config
+// time_bins.names); empty when there is no record (then the SPEC.md names apply).
+std::vector<std::string> recorded_time_bin_names(const fs::path& dir) {
+  const auto record = read_record(dir, "tokens_final");
+  if (!record) return {};
+  const auto config = record->parts.value("config", nlohmann::ordered_json::object());
+  const std::string names = config.value("time_bins.names", "");
+  std::vector<std::string> out;
+  for (size_t begin = 0; begin < names.size();) {
+    const size_t end = std::min(names.find(',', begin), names.size());
+    out.push_back(names.substr(begin, end - begin));
+    begin = end + 1;
+  }
+  return out;
+}
+
+// Options not given are taken from the folder: the quantile count from lab_quantiles, the
+// time-bin names from tokens_final's record.
 CheckOptions with_quantiles_of(const fs::path& dir, CheckOptions options) {
   if (options.num_quantiles <= 0) options.num_quantiles = num_quantiles_of(dir);
+  if (options.time_bin_names.empty()) options.time_bin_names = recorded_time_bin_names(dir);
   return options;
 }
 
@@ -121,7 +141,8 @@ std::vector<CheckResult> check_output_dir(const fs::path& dir, const CheckOption
   return scan(dir, options, nullptr).checks;
 }
 
-ReportFiles write_report(const fs::path& dir, const CheckOptions& options) {
+ReportFiles write_report(const fs::path& dir, const CheckOptions& given) {
+  const CheckOptions options = with_quantiles_of(dir, given);
   SequenceStatsBuilder stats(options.time_bin_names);
   const Scan scanned = scan(dir, options, &stats);
   ReportFiles files{dir / "report.html", dir / "report.json", {}};
