@@ -235,6 +235,10 @@ TEST_F(Workflow, ChangedInputFileMakesItsRawTableStale) {
                   .starts_with("input file admissions.csv.gz changed (size "));
   EXPECT_EQ(status_of(statuses, "raw_labevents").state, AssetState::UpToDate);
   EXPECT_EQ(status_of(statuses, "stg_admissions").state, AssetState::Stale);
+
+  fs::remove(o.input_dir / "procedures_icd.csv.gz");
+  EXPECT_EQ(status_of(asset_statuses(o), "raw_procedures_icd").reasons,
+            std::vector<std::string>{"input table procedures_icd not found in the input folder"});
 }
 
 TEST(Fingerprint, VersionChangeIsAStaleReason) {

@@ -43,8 +43,8 @@ json raw_input_files(const std::string& asset, const RunOptions& options) {
 }
 
 std::string describe_file_change(const std::string& name, const json& before, const json& now) {
-  if (!before.is_object()) return fmt::format("input file {} appeared", name);
-  if (!now.is_object()) return fmt::format("input file {} is missing", name);
+  if (!now.is_object()) return fmt::format("input table {} not found in the input folder", name);
+  if (!before.is_object()) return fmt::format("input file {} is new", name);
   if (before.value("size", -1) != now.value("size", -1))
     return fmt::format("input file {} changed (size {} → {})", name, before.value("size", -1),
                        now.value("size", -1));
