@@ -471,7 +471,11 @@ TEST(Interrupt, SigintStopsWithinASecondAndRemovesTemporaryFiles) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - sent).count();
     EXPECT_LT(seconds, 1.0) << "after " << delay << " s";
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) continue;  // finished before the signal
-    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 130) << status;
+    // 130 from ehrtok's handler; a signal that arrives before main() installed it (a slow start,
+    // e.g. under a sanitizer) ends the process by SIGINT's default action, before any output.
+    const bool handled = WIFEXITED(status) && WEXITSTATUS(status) == 130;
+    const bool before_main = WIFSIGNALED(status) && WTERMSIG(status) == SIGINT;
+    EXPECT_TRUE(handled || before_main) << "status " << status << " after " << delay << " s";
     EXPECT_EQ(temp_leftovers(out.path(), false), std::vector<std::string>{}) << "after " << delay;
   }
 }
