@@ -3,8 +3,10 @@
 // outputs that survive SIGKILL and SIGINT at any point.
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 
 #include <chrono>
@@ -239,6 +241,116 @@ TEST_F(Workflow, ChangedInputFileMakesItsRawTableStale) {
   fs::remove(o.input_dir / "procedures_icd.csv.gz");
   EXPECT_EQ(status_of(asset_statuses(o), "raw_procedures_icd").reasons,
             std::vector<std::string>{"input table procedures_icd not found in the input folder"});
+}
+
+TEST_F(Workflow, StorageOnlyAndUnusedValuesDoNotCascade) {
+  TempDir out;
+  RunOptions o = options(out.path());
+  run_pipeline(o);
+  RunOptions seed = o;
+  seed.quantiles.seed = 7;  // no sampling: the seed changes nothing
+  for (const auto& s : asset_statuses(seed)) EXPECT_EQ(s.state, AssetState::UpToDate);
+  RunOptions groups = o;
+  groups.row_group_rows = 8192;
+  const auto statuses = asset_statuses(groups);
+  for (const char* name :
+       {"top_200_labs", "lab_quantiles", "stg_admissions", "events_merged", "tokens_final"}) {
+    EXPECT_EQ(status_of(statuses, name).state, AssetState::Stale) << name;
+    EXPECT_EQ(status_of(statuses, name).reasons,
+              std::vector<std::string>{"config row_group_rows changed 4096 → 8192"});
+  }
+  for (const char* name : {"raw_labevents", "stg_labs", "stg_medications", "export_tokens"})
+    EXPECT_EQ(status_of(statuses, name).state, AssetState::UpToDate) << name;
+}
+
+TEST_F(Workflow, RewrittenOutputOfTheSameSizeIsStale) {
+  TempDir out;
+  const RunOptions o = options(out.path());
+  run_pipeline(o);
+  const fs::path file = out.path() / "tokens_final.parquet";
+  fs::last_write_time(file, fs::last_write_time(file) + std::chrono::seconds(5));
+  EXPECT_EQ(status_of(asset_statuses(o), "tokens_final").reasons,
+            std::vector<std::string>{"tokens_final.parquet was changed after it was written"});
+}
+
+TEST_F(Workflow, SameSizeContentChangeOfAPlainCsvIsSeen) {
+  TempDir copy, out;
+  fs::copy(hosp(), copy.path() / "hosp");
+  RunOptions o = options(out.path());
+  o.input_dir = copy.path() / "hosp";
+  const auto rows = testing::read_csv_rows(o.input_dir / "procedures_icd.csv.gz");
+  std::string text;
+  for (const auto& row : rows) {
+    for (size_t c = 0; c < row.size(); ++c) text += (c ? "," : "") + row[c];
+    text += '\n';
+  }
+  fs::remove(o.input_dir / "procedures_icd.csv.gz");
+  testing::write_file(o.input_dir / "procedures_icd.csv", text);
+  run_pipeline(o);
+  const auto mtime = fs::last_write_time(o.input_dir / "procedures_icd.csv");
+  const size_t at = text.find("\n1") + 1;  // the first subject_id digit of a data row
+  text[at] = text[at] == '1' ? '2' : '1';
+  testing::write_file(o.input_dir / "procedures_icd.csv", text);
+  fs::last_write_time(o.input_dir / "procedures_icd.csv", mtime);  // even with the old mtime
+  EXPECT_EQ(status_of(asset_statuses(o), "raw_procedures_icd").reasons,
+            std::vector<std::string>{"input file procedures_icd.csv changed (content)"});
+}
+
+TEST_F(Workflow, UnreadableStoredAssetFailsClearlyAndIsRebuiltNextRun) {
+  TempDir out, fresh;
+  RunOptions o = options(out.path());
+  run_pipeline(o);
+  // Damage the labevents cache in place, keeping its size and time: still "up to date".
+  const fs::path cache = out.path() / ".ehrtok/cache/raw_labevents.parquet";
+  const auto mtime = fs::last_write_time(cache);
+  {
+    std::fstream f(cache, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(100);
+    f << std::string(4000, 'x');
+  }
+  fs::last_write_time(cache, mtime);
+  o.top_labs = 20;  // needs raw_labevents read back
+  try {
+    run_pipeline(o);
+    ADD_FAILURE() << "the damaged cache was read without an error";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("raw_labevents.parquet"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("the next run rebuilds it"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_EQ(status_of(asset_statuses(o), "raw_labevents").state, AssetState::Missing);
+  run_pipeline(o);
+  expect_same_as_fresh_run(o, fresh.path());
+}
+
+TEST_F(Workflow, ExportLayoutNoneRemovesAnEarlierExport) {
+  TempDir out;
+  RunOptions o = options(out.path());
+  run_pipeline(o);
+  ASSERT_TRUE(fs::exists(out.path() / "mimic4_tokens.parquet"));
+  o.export_layout = ExportLayout::None;
+  run_pipeline(o);
+  EXPECT_FALSE(fs::exists(out.path() / "mimic4_tokens.parquet"));
+  EXPECT_EQ(status_of(asset_statuses(o), "export_tokens").state, AssetState::UpToDate);
+}
+
+TEST_F(Workflow, OneMaterializationAtATimePerOutputFolder) {
+  TempDir out;
+  const RunOptions o = options(out.path());
+  fs::create_directories(out.path() / ".ehrtok");
+  const int fd = ::open((out.path() / ".ehrtok/lock").c_str(), O_CREAT | O_RDWR, 0644);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::flock(fd, LOCK_EX), 0);  // as another ehrtok process would hold it
+  try {
+    run_pipeline(o);
+    ADD_FAILURE() << "ran while the folder was locked";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("being materialized by another ehrtok process"),
+              std::string::npos)
+        << e.what();
+  }
+  ::close(fd);
+  EXPECT_NO_THROW(run_pipeline(o));
 }
 
 TEST(Fingerprint, VersionChangeIsAStaleReason) {

@@ -1,5 +1,6 @@
 #include "cli/asset_commands.h"
 
+#include <fstream>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -21,6 +22,16 @@ void require_dirs(const RunOptions& options, bool input) {
     throw InputError("input folder " + options.input_dir.string() + " does not exist");
   if (options.output_dir.empty())
     throw InputError("no output folder: give --output or set output in ehrtok.toml");
+}
+
+// Without --input (or input in ehrtok.toml), the input folder of the folder's last run, from its
+// run_report.json: the raw tables' status is about the files they were imported from.
+void default_input_from_last_run(RunOptions& options) {
+  if (!options.input_dir.empty()) return;
+  std::ifstream in(options.output_dir / "run_report.json");
+  const auto report = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  if (report.is_object() && report.contains("input") && report["input"].is_string())
+    options.input_dir = report["input"].get<std::string>();
 }
 
 }  // namespace
@@ -99,8 +110,9 @@ int AssetCommands::materialize_command(Command& command, const std::vector<std::
 }
 
 int AssetCommands::assets_command() {
-  const RunOptions options = assets_.config.resolve();
+  RunOptions options = assets_.config.resolve();
   require_dirs(options, false);
+  default_input_from_last_run(options);
   const auto statuses = asset_statuses(options);
   if (graph_) {
     const GraphFormat format = graph_format_ == "dot"       ? GraphFormat::Dot

@@ -78,9 +78,10 @@ class CurrentAsset {
     std::string line = fmt::format("{:<18} {:<6} {:6.1f} s", asset_, action_, seconds);
     if (total <= 0 || done <= 0) return line;
     const double rate = done / std::max(seconds, 1e-3);
-    line += fmt::format(
-        "  {} / {}  {}/s  ETA {:.0f} s", amount(done, meter_->unit), amount(total, meter_->unit),
-        amount(static_cast<int64_t>(rate), meter_->unit), std::max(0.0, (total - done) / rate));
+    const char* unit = meter_->unit.load();
+    line +=
+        fmt::format("  {} / {}  {}/s  ETA {:.0f} s", amount(done, unit), amount(total, unit),
+                    amount(static_cast<int64_t>(rate), unit), std::max(0.0, (total - done) / rate));
     return line;
   }
   json progress_event() {
@@ -90,7 +91,7 @@ class CurrentAsset {
             {"asset", asset_},
             {"done", meter_->done.load()},
             {"total", meter_->total.load()},
-            {"unit", meter_->unit}};
+            {"unit", meter_->unit.load()}};
   }
 
  private:

@@ -1,5 +1,6 @@
 #include "io/atomic_output.h"
 
+#include <chrono>
 #include <mutex>
 #include <set>
 #include <system_error>
@@ -7,7 +8,11 @@
 namespace ehrtok {
 namespace {
 
+// The unfinished outputs of the process, and whether an interruption is removing them; both
+// guarded by pending_mutex. Once `interrupted` is set no output is committed any more, so the
+// interrupt thread can never race a rename of a half-removed temporary output into place.
 std::mutex pending_mutex;
+bool interrupted = false;
 std::multiset<std::filesystem::path>& pending() {
   static std::multiset<std::filesystem::path> paths;
   return paths;
@@ -18,26 +23,37 @@ void register_pending(const std::filesystem::path& temp) {
   pending().insert(temp);
 }
 
+void unregister_pending_locked(const std::filesystem::path& temp) {
+  if (auto it = pending().find(temp); it != pending().end()) pending().erase(it);
+}
+
 void unregister_pending(const std::filesystem::path& temp) {
   std::lock_guard lock(pending_mutex);
-  if (auto it = pending().find(temp); it != pending().end()) pending().erase(it);
+  unregister_pending_locked(temp);
+}
+
+// Removes `temp` until `deadline`; a large temporary folder may outlast it, and keeps its
+// suffix until the next run of its asset removes it.
+void remove_until(const std::filesystem::path& temp,
+                  std::chrono::steady_clock::time_point deadline) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(temp, ec)) {
+    for (const auto& entry : std::filesystem::directory_iterator(temp, ec)) {
+      if (std::chrono::steady_clock::now() > deadline) return;
+      std::filesystem::remove_all(entry.path(), ec);
+    }
+  }
+  std::filesystem::remove_all(temp, ec);
 }
 
 }  // namespace
 
 int remove_pending_outputs() {
   std::lock_guard lock(pending_mutex);
-  int removed = 0;
-  for (const auto& temp : pending()) {
-    // Worker threads may still be adding files to a temporary folder: retry until it is gone.
-    for (int attempt = 0; attempt < 50; ++attempt) {
-      std::error_code ec;
-      std::filesystem::remove_all(temp, ec);
-      if (!ec && !std::filesystem::exists(temp, ec)) break;
-    }
-    ++removed;
-  }
-  return removed;
+  interrupted = true;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(700);
+  for (const auto& temp : pending()) remove_until(temp, deadline);
+  return static_cast<int>(pending().size());
 }
 
 AtomicOutput::AtomicOutput(std::filesystem::path final_path)
@@ -70,9 +86,13 @@ void AtomicOutput::retire_previous() {
 void AtomicOutput::commit() {
   // rename() cannot replace a non-empty directory, so an old directory output goes first.
   if (std::filesystem::is_directory(final_)) std::filesystem::remove_all(final_);
-  std::filesystem::rename(temp_, final_);
-  committed_ = true;
-  unregister_pending(temp_);
+  {
+    std::lock_guard lock(pending_mutex);
+    if (interrupted) throw std::runtime_error(final_.string() + ": interrupted, not committed");
+    std::filesystem::rename(temp_, final_);
+    committed_ = true;
+    unregister_pending_locked(temp_);
+  }
   if (retiring_.joinable()) retiring_.join();
 }
 

@@ -38,9 +38,11 @@ class AtomicOutput {
 };
 
 // Removes the temporary files of every AtomicOutput not yet committed or destroyed, from any
-// thread: what an interrupted process (SIGINT) does before it exits. The registry it reads is the
-// one piece of process-wide state in ehrtok, because a signal has no other way to find them.
-// Returns how many temporary outputs were removed.
+// thread: what an interrupted process (SIGINT) does before it exits. From then on commit()
+// throws instead of renaming. Gives up on a large temporary folder after 0.7 s (it keeps its
+// suffix, and the next build of its asset removes it). The registry it reads is the one piece of
+// process-wide state in ehrtok, because a signal has no other way to find the outputs.
+// Returns how many temporary outputs there were.
 int remove_pending_outputs();
 
 }  // namespace ehrtok

@@ -13,7 +13,13 @@ struct AssetDecl {
   std::string output;  // file or folder under OUT_DIR, empty when the asset stays in memory
   // The configuration keys (config_file.h) the asset's result depends on.
   std::vector<std::string> config = {};
+  // Raise when a code change alters what the asset produces: its stored results become stale.
+  int revision = 1;
 };
+
+// Configuration keys that change how an asset is stored but not what it holds: a change makes
+// the asset itself stale, never the assets that read it.
+inline bool is_storage_key(const std::string& key) { return key == "row_group_rows"; }
 
 // The folder under OUT_DIR where ehrtok keeps its state: materialization records, the run
 // history and the persisted raw tables.

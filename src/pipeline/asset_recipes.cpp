@@ -20,7 +20,9 @@ using json = nlohmann::ordered_json;
 
 // The raw_* caches are read back by ehrtok alone and written on every import: fast compression
 // matters more there than the last few percent of size.
+// Fixed, so that changing row_group_rows for the outputs never re-imports a table.
 constexpr int kCacheZstdLevel = 1;
+constexpr size_t kCacheRowGroupRows = 1 << 20;
 
 json raw_table_json(const mimic::RawTable& raw) {
   json reasons = json::object();
@@ -79,8 +81,7 @@ AssetCounts raw_table(const AssetDecl& asset, RunState& s, json& entry) {
     auto raw = mimic::load_raw_table(*spec, s.options.input_dir, s.threads, &s.meter->done);
     write_rejects_file(s.out("rejects") / (table + ".csv"), raw);
     if (const auto cache = stored_output(asset, s.options); !cache.empty())
-      write_table_asset(s.out(cache), raw.table, s.options.row_group_rows, s.threads,
-                        kCacheZstdLevel);
+      write_table_asset(s.out(cache), raw.table, kCacheRowGroupRows, s.threads, kCacheZstdLevel);
     entry["table"] = raw_table_json(raw);
     AssetCounts counts;
     counts.rows_in = raw.rows_read;
@@ -155,6 +156,11 @@ AssetCounts export_tokens(const AssetDecl& asset, RunState& s, json&) {
   AssetCounts counts;
   counts.rows_in = static_cast<int64_t>(s.tokens->tokens.size());
   if (s.options.export_layout == ExportLayout::None) {
+    // A folder from an earlier layout would hold tokens of another configuration.
+    if (std::filesystem::exists(s.out(asset.output))) {
+      std::filesystem::remove_all(s.out(asset.output));
+      counts.note("removed the previous export", 1);
+    }
     counts.note("skipped (export.layout = none)", 1);
     return counts;
   }

@@ -32,7 +32,12 @@ std::vector<AssetStatus> asset_statuses(const RunOptions& options) {
     s.expected = std::move(expected.at(asset.name));
     s.record = read_record(options.output_dir, asset.name);
     if (!s.record) {
-      s.reasons.push_back("never materialized");
+      const bool leftover =
+          !s.stored_output.empty() && std::filesystem::exists(options.output_dir / s.stored_output);
+      s.reasons.push_back(leftover ? s.stored_output +
+                                         " has no record of a finished build (interrupted or "
+                                         "failed); it is rebuilt"
+                                   : "never materialized");
     } else if (s.record->fingerprint != s.expected.digest) {
       s.state = AssetState::Stale;
       s.reasons = stale_reasons(s.record->parts, s.expected.parts);
@@ -40,7 +45,8 @@ std::vector<AssetStatus> asset_statuses(const RunOptions& options) {
       const int64_t bytes = stored_bytes(options.output_dir / s.stored_output);
       if (bytes < 0) {
         s.reasons.push_back(s.stored_output + " is missing");
-      } else if (bytes != s.record->output_bytes) {
+      } else if (bytes != s.record->output_bytes ||
+                 stored_mtime(options.output_dir / s.stored_output) != s.record->output_mtime) {
         s.state = AssetState::Stale;
         s.reasons.push_back(s.stored_output + " was changed after it was written");
       } else {

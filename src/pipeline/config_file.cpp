@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <set>
 #include <sstream>
 
@@ -41,6 +42,14 @@ int64_t parse_int(const std::string& key, const std::string& text) {
   return v;
 }
 
+// An integer within [lo, hi], so that no value wraps or truncates on its way into RunOptions.
+int64_t parse_int_in(const std::string& key, const std::string& text, int64_t lo, int64_t hi) {
+  const int64_t v = parse_int(key, text);
+  if (v < lo || v > hi)
+    throw InputError(fmt::format("{}: must be between {} and {}, got {}", key, lo, hi, v));
+  return v;
+}
+
 double parse_double(const std::string& key, const std::string& text) {
   double v = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
@@ -65,16 +74,16 @@ const std::vector<KeySpec>& key_specs() {
        [](RunOptions& o, const std::string& t) { o.output_dir = t; }},
       {"threads", Kind::Int, [](const RunOptions& o) { return std::to_string(o.threads); },
        [](RunOptions& o, const std::string& t) {
-         o.threads = static_cast<int>(parse_int("threads", t));
+         o.threads = static_cast<int>(parse_int_in("threads", t, 0, 1024));
        }},
       {"top_labs", Kind::Int, [](const RunOptions& o) { return std::to_string(o.top_labs); },
        [](RunOptions& o, const std::string& t) {
-         o.top_labs = static_cast<size_t>(parse_int("top_labs", t));
+         o.top_labs = static_cast<size_t>(parse_int_in("top_labs", t, 1, 1000000));
        }},
       {"num_quantiles", Kind::Int,
        [](const RunOptions& o) { return std::to_string(o.quantiles.num_quantiles); },
        [](RunOptions& o, const std::string& t) {
-         o.quantiles.num_quantiles = static_cast<int>(parse_int("num_quantiles", t));
+         o.quantiles.num_quantiles = static_cast<int>(parse_int_in("num_quantiles", t, 2, 100));
        }},
       {"quantile_sample", Kind::Double,
        [](const RunOptions& o) { return number_text(o.quantiles.sample_fraction); },
@@ -84,18 +93,21 @@ const std::vector<KeySpec>& key_specs() {
       {"quantile_seed", Kind::Int,
        [](const RunOptions& o) { return std::to_string(o.quantiles.seed); },
        [](RunOptions& o, const std::string& t) {
-         o.quantiles.seed = static_cast<uint64_t>(parse_int("quantile_seed", t));
+         o.quantiles.seed = static_cast<uint64_t>(
+             parse_int_in("quantile_seed", t, 0, std::numeric_limits<int64_t>::max()));
        }},
       {"reclaim_window_hours", Kind::Double,
        [](const RunOptions& o) { return number_text(o.labs.reclaim_window_micros / 3.6e9); },
        [](RunOptions& o, const std::string& t) {
-         o.labs.reclaim_window_micros =
-             std::llround(parse_double("reclaim_window_hours", t) * 3.6e9);
+         const double hours = parse_double("reclaim_window_hours", t);
+         if (hours < 0 || hours > 1e6)
+           throw InputError("reclaim_window_hours: must be between 0 and 1000000");
+         o.labs.reclaim_window_micros = std::llround(hours * 3.6e9);
        }},
       {"row_group_rows", Kind::Int,
        [](const RunOptions& o) { return std::to_string(o.row_group_rows); },
        [](RunOptions& o, const std::string& t) {
-         o.row_group_rows = static_cast<size_t>(parse_int("row_group_rows", t));
+         o.row_group_rows = static_cast<size_t>(parse_int_in("row_group_rows", t, 1024, 1 << 30));
        }},
       {"persist_raw_tables", Kind::Bool,
        [](const RunOptions& o) { return std::string(o.persist_raw_tables ? "true" : "false"); },

@@ -71,18 +71,30 @@ json file_fingerprint(const std::filesystem::path& file) {
   return {{"size", size}, {"checksum", hex_crc64(sample)}};
 }
 
+// A key's value as the fingerprint records it: the sample seed means nothing without sampling.
+std::string fingerprint_value(const RunOptions& options, const std::string& key) {
+  if (key == "quantile_seed" && options.quantiles.sample_fraction == 1) return "unused";
+  return config_value(options, key);
+}
+
 std::map<std::string, Fingerprint> expected_fingerprints(const RunOptions& options) {
   std::map<std::string, Fingerprint> result;
   for (const auto& asset : asset_graph()) {  // dependency order: inputs are already done
-    json parts = {{"ehrtok_version", EHRTOK_VERSION}};
+    json parts = {{"ehrtok_version", EHRTOK_VERSION}, {"revision", asset.revision}};
     parts["config"] = json::object();
-    for (const auto& key : asset.config) parts["config"][key] = config_value(options, key);
+    for (const auto& key : asset.config) parts["config"][key] = fingerprint_value(options, key);
     parts["inputs"] = json::object();
-    for (const auto& in : asset.inputs) parts["inputs"][in] = result.at(in).digest;
+    for (const auto& in : asset.inputs) parts["inputs"][in] = result.at(in).content_digest;
     parts["files"] =
         asset.name.rfind("raw_", 0) == 0 ? raw_input_files(asset.name, options) : json::object();
-    const std::string digest = hex_crc64(asset.name + '\n' + parts.dump());
-    result[asset.name] = {std::move(parts), digest};
+    json content = parts;
+    for (const auto& key : asset.config)
+      if (is_storage_key(key)) content["config"].erase(key);
+    Fingerprint f;
+    f.digest = hex_crc64(asset.name + '\n' + parts.dump());
+    f.content_digest = hex_crc64(asset.name + '\n' + content.dump());
+    f.parts = std::move(parts);
+    result[asset.name] = std::move(f);
   }
   return result;
 }
@@ -93,6 +105,9 @@ std::vector<std::string> stale_reasons(const json& recorded, const json& expecte
   if (version != expected.value("ehrtok_version", std::string("?")))
     reasons.push_back(fmt::format("ehrtok version changed {} → {}", version,
                                   expected.value("ehrtok_version", std::string("?"))));
+  if (recorded.value("revision", 1) != expected.value("revision", 1))
+    reasons.push_back(fmt::format("recipe changed (revision {} → {})",
+                                  recorded.value("revision", 1), expected.value("revision", 1)));
   const json none = json::object();
   const json& was_config = recorded.contains("config") ? recorded["config"] : none;
   for (const auto& [key, value] : expected["config"].items()) {

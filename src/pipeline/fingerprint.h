@@ -20,6 +20,9 @@ struct Fingerprint {
   //  "files": {name: {size, checksum}}}
   nlohmann::ordered_json parts;
   std::string digest;  // 16 hex digits
+  // The digest without storage-only keys (is_storage_key): what the assets reading this one
+  // record as their input.
+  std::string content_digest;
 };
 
 // A file's identity without reading it whole: size, and a checksum of its first MiB plus, for

@@ -39,6 +39,7 @@ std::optional<MaterializationRecord> read_record(const std::filesystem::path& ou
   r.seconds = j.value("seconds", 0.0);
   r.rows = j.value("rows", int64_t{0});
   r.output_bytes = j.value("output_bytes", int64_t{-1});
+  r.output_mtime = j.value("output_mtime", int64_t{0});
   r.report = j.value("report", json::object());
   return r;
 }
@@ -46,9 +47,11 @@ std::optional<MaterializationRecord> read_record(const std::filesystem::path& ou
 void write_record(const std::filesystem::path& out_dir, const MaterializationRecord& r) {
   const auto path = record_path(out_dir, r.asset);
   std::filesystem::create_directories(path.parent_path());
-  const json j = {{"asset", r.asset},     {"fingerprint", r.fingerprint},   {"parts", r.parts},
-                  {"started", r.started}, {"finished", r.finished},         {"seconds", r.seconds},
-                  {"rows", r.rows},       {"output_bytes", r.output_bytes}, {"report", r.report}};
+  const json j = {
+      {"asset", r.asset},     {"fingerprint", r.fingerprint},   {"parts", r.parts},
+      {"started", r.started}, {"finished", r.finished},         {"seconds", r.seconds},
+      {"rows", r.rows},       {"output_bytes", r.output_bytes}, {"output_mtime", r.output_mtime},
+      {"report", r.report}};
   AtomicOutput output(path);
   {
     std::ofstream out(output.temp_path());
@@ -99,6 +102,13 @@ int64_t stored_bytes(const std::filesystem::path& path) {
   for (const auto& entry : std::filesystem::recursive_directory_iterator(path))
     if (entry.is_regular_file()) total += static_cast<int64_t>(entry.file_size());
   return total;
+}
+
+int64_t stored_mtime(const std::filesystem::path& path) {
+  std::error_code ec;
+  const auto time = std::filesystem::last_write_time(path, ec);
+  if (ec) return 0;
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(time.time_since_epoch()).count();
 }
 
 }  // namespace ehrtok

@@ -20,6 +20,7 @@ struct MaterializationRecord {
   double seconds = 0;
   int64_t rows = 0;
   int64_t output_bytes = -1;      // size of the stored output; -1 when nothing is stored
+  int64_t output_mtime = 0;       // its modification time (ns since the epoch), to see rewrites
   nlohmann::ordered_json report;  // the asset's entry of run_report.json
 };
 
@@ -43,5 +44,7 @@ std::string utc_now();
 
 // Bytes of a file, or of all files under a folder; -1 when the path does not exist.
 int64_t stored_bytes(const std::filesystem::path& path);
+// Modification time of a file or folder in ns since the epoch; 0 when it does not exist.
+int64_t stored_mtime(const std::filesystem::path& path);
 
 }  // namespace ehrtok

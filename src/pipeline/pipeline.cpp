@@ -1,5 +1,7 @@
 #include "pipeline/pipeline.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -9,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "io/atomic_output.h"
+#include "io/input_error.h"
 #include "pipeline/asset_graph.h"
 #include "pipeline/asset_loaders.h"
 #include "pipeline/asset_recipes.h"
@@ -51,6 +54,29 @@ void write_report(const std::filesystem::path& path, const json& report) {
   output.commit();
 }
 
+// One materialization at a time per output folder: two would delete each other's temporary
+// files and record each other's outputs. The lock (flock on OUT/.ehrtok/lock) goes with the
+// process, also when it is killed.
+class OutputFolderLock {
+ public:
+  explicit OutputFolderLock(const std::filesystem::path& out_dir) {
+    const auto path = out_dir / kStateDir / "lock";
+    fd_ = ::open(path.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0644);
+    if (fd_ < 0) throw std::runtime_error(path.string() + ": cannot open");
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      ::close(fd_);
+      throw InputError(out_dir.string() +
+                       " is being materialized by another ehrtok process; wait for it to finish");
+    }
+  }
+  ~OutputFolderLock() { ::close(fd_); }
+  OutputFolderLock(const OutputFolderLock&) = delete;
+  OutputFolderLock& operator=(const OutputFolderLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
 // A run's identity in the history: its start time and process id.
 std::string new_run_id() { return fmt::format("{}-{}", utc_now(), ::getpid()); }
 
@@ -73,6 +99,11 @@ json build_asset(const AssetStatus& status, RunState& state, const std::string& 
   const AssetDecl& asset = *status.asset;
   const auto& out_dir = state.options.output_dir;
   remove_record(out_dir, asset.name);
+  // A stale file output goes too, so that a failed or interrupted build leaves nothing that looks
+  // like a result (a folder output is moved aside by the recipe, see retire_previous).
+  if (!status.stored_output.empty() &&
+      std::filesystem::is_regular_file(out_dir / status.stored_output))
+    std::filesystem::remove(out_dir / status.stored_output);
   MaterializationRecord record;
   record.asset = asset.name;
   record.fingerprint = status.expected.digest;
@@ -101,6 +132,8 @@ json build_asset(const AssetStatus& status, RunState& state, const std::string& 
   record.rows = counts.rows_out;
   record.output_bytes =
       status.stored_output.empty() ? -1 : stored_bytes(out_dir / status.stored_output);
+  record.output_mtime =
+      status.stored_output.empty() ? 0 : stored_mtime(out_dir / status.stored_output);
   record.report = entry;
   write_record(out_dir, record);
   append_run_history(out_dir, history_entry(run_id, record, "built"));
@@ -151,6 +184,7 @@ json materialize(const RunOptions& options, const MaterializeRequest& request,
                           : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   std::filesystem::create_directories(options.output_dir / "rejects");
   std::filesystem::create_directories(options.output_dir / kStateDir / "cache");
+  const OutputFolderLock lock(options.output_dir);
   const Stopwatch total;
   const std::vector<AssetStatus> statuses = asset_statuses(options);
   const auto plan = plan_materialization(statuses, request, options);
@@ -175,7 +209,21 @@ json materialize(const RunOptions& options, const MaterializeRequest& request,
     if (listener) listener->asset_started(name, asset_action_name(action), meter);
     const Stopwatch watch;
     if (action == AssetAction::Load) {
-      load_stored_asset(order[i], *status.record, state);
+      try {
+        load_stored_asset(order[i], *status.record, state);
+      } catch (const std::exception& e) {
+        // An unreadable stored asset is rebuilt by the next run instead of failing every run.
+        remove_record(options.output_dir, name);
+        if (listener) {
+          json s = summary(name, "load", "failed", 0, watch.seconds());
+          s["error"] = e.what();
+          listener->asset_finished(s);
+        }
+        throw InputError(
+            fmt::format("{} (could not read {} back; its record is removed, so "
+                        "the next run rebuilds it)",
+                        e.what(), name));
+      }
       if (listener)
         listener->asset_finished(
             summary(name, "load", "loaded", status.record->rows, watch.seconds()));

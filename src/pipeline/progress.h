@@ -14,8 +14,8 @@ namespace ehrtok {
 // Work done by the current asset, updated from worker threads; read at any time.
 struct ProgressMeter {
   std::atomic<int64_t> done{0};
-  std::atomic<int64_t> total{0};  // 0: unknown
-  const char* unit = "rows";      // "bytes" for imports, "files" for the Hive export
+  std::atomic<int64_t> total{0};          // 0: unknown
+  std::atomic<const char*> unit{"rows"};  // "bytes" for imports, "files" for the Hive export
 };
 
 class ProgressListener {
