@@ -1,6 +1,7 @@
 #include "pipeline/asset_recipes.h"
 
 #include <functional>
+#include <future>
 
 #include "assets/export_tokens.h"
 #include "assets/stg_diagnoses.h"
@@ -80,15 +81,20 @@ AssetCounts raw_table(const AssetDecl& asset, RunState& s, json& entry) {
         std::filesystem::file_size(find_table_file(s.options.input_dir, table)));
     auto raw = mimic::load_raw_table(*spec, s.options.input_dir, s.threads, &s.meter->done);
     write_rejects_file(s.out("rejects") / (table + ".csv"), raw);
-    if (const auto cache = stored_output(asset, s.options); !cache.empty())
-      write_table_asset(s.out(cache), raw.table, kCacheRowGroupRows, s.threads, kCacheZstdLevel);
     entry["table"] = raw_table_json(raw);
     AssetCounts counts;
     counts.rows_in = raw.rows_read;
     counts.rows_out = raw.rows_kept();
     counts.drop("rejected (see rejects/" + table + ".csv)",
                 static_cast<int64_t>(raw.rejects.size()));
-    s.raw.emplace(asset.name, std::move(raw));
+    const Table& stored = s.raw.emplace(asset.name, std::move(raw)).first->second.table;
+    // The cache is written on one background thread: later assets (stg_labs is mostly one
+    // thread) leave a core to it, and the import's critical path stays as it was.
+    if (const auto cache = stored_output(asset, s.options); !cache.empty())
+      s.background_writes[asset.name] =
+          std::async(std::launch::async, [path = s.out(cache), &stored] {
+            write_table_asset(path, stored, kCacheRowGroupRows, 1, kCacheZstdLevel);
+          });
     return counts;
   }
   throw std::logic_error("no MIMIC table for asset " + asset.name);

@@ -93,9 +93,10 @@ json history_entry(const std::string& run_id, const MaterializationRecord& r,
 }
 
 // Builds one asset: its record goes first (so that an interruption cannot leave an old record
-// describing a new output), the recipe writes and renames its output, then the new record and a
-// history line are written.
-json build_asset(const AssetStatus& status, RunState& state, const std::string& run_id) {
+// describing a new output), then the recipe writes and renames its output. Returns the record to
+// write once the output is complete (finish_record).
+MaterializationRecord build_asset(const AssetStatus& status, RunState& state,
+                                  const std::string& run_id) {
   const AssetDecl& asset = *status.asset;
   const auto& out_dir = state.options.output_dir;
   remove_record(out_dir, asset.name);
@@ -130,15 +131,50 @@ json build_asset(const AssetStatus& status, RunState& state, const std::string& 
   record.finished = utc_now();
   record.seconds = watch.seconds();
   record.rows = counts.rows_out;
-  record.output_bytes =
-      status.stored_output.empty() ? -1 : stored_bytes(out_dir / status.stored_output);
-  record.output_mtime =
-      status.stored_output.empty() ? 0 : stored_mtime(out_dir / status.stored_output);
   record.report = entry;
+  return record;
+}
+
+// Writes the record and the history line of a built asset whose output is complete.
+void finish_record(MaterializationRecord record, const std::string& stored_output,
+                   const std::filesystem::path& out_dir, const std::string& run_id) {
+  record.output_bytes = stored_output.empty() ? -1 : stored_bytes(out_dir / stored_output);
+  record.output_mtime = stored_output.empty() ? 0 : stored_mtime(out_dir / stored_output);
   write_record(out_dir, record);
   append_run_history(out_dir, history_entry(run_id, record, "built"));
-  return entry;
 }
+
+// Built assets whose stored output is still being written in the background: their records
+// are written when the write is joined.
+class PendingRecords {
+ public:
+  PendingRecords(RunState& state, const std::string& run_id) : state_(state), run_id_(run_id) {}
+
+  void add(MaterializationRecord record, const std::string& stored_output) {
+    const std::string name = record.asset;
+    if (!state_.background_writes.contains(name))
+      return finish_record(std::move(record), stored_output, state_.options.output_dir, run_id_);
+    pending_.emplace(name, std::make_pair(std::move(record), stored_output));
+  }
+  // Waits for the asset's background write (rethrowing its error) and writes its record.
+  void settle(const std::string& name) {
+    auto it = pending_.find(name);
+    if (it == pending_.end()) return;
+    auto [record, stored_output] = std::move(it->second);
+    pending_.erase(it);
+    auto write = state_.background_writes.extract(name);
+    write.mapped().get();
+    finish_record(std::move(record), stored_output, state_.options.output_dir, run_id_);
+  }
+  void settle_all() {
+    while (!pending_.empty()) settle(pending_.begin()->first);
+  }
+
+ private:
+  RunState& state_;
+  const std::string& run_id_;
+  std::map<std::string, std::pair<MaterializationRecord, std::string>> pending_;
+};
 
 // run_report.json: for every asset its latest materialization, and what this run did with it.
 json assemble_report(const RunOptions& options, int threads,
@@ -193,6 +229,7 @@ json materialize(const RunOptions& options, const MaterializeRequest& request,
   const std::string run_id = new_run_id();
 
   RunState state(options, threads);
+  PendingRecords pending(state, run_id);
   std::map<std::string, json> built;
   int64_t run_peak = 0;
   for (size_t i = 0; i < order.size(); ++i) {
@@ -229,7 +266,9 @@ json materialize(const RunOptions& options, const MaterializeRequest& request,
             summary(name, "load", "loaded", status.record->rows, watch.seconds()));
     } else {
       try {
-        built[name] = build_asset(status, state, run_id);
+        MaterializationRecord record = build_asset(status, state, run_id);
+        built[name] = record.report;
+        pending.add(std::move(record), status.stored_output);
       } catch (const std::exception& e) {
         if (listener) {
           json s = summary(name, "build", "failed", 0, watch.seconds());
@@ -245,8 +284,12 @@ json materialize(const RunOptions& options, const MaterializeRequest& request,
     }
     state.meter = nullptr;
     for (const auto& in : order[i].inputs)
-      if (last.contains(in) && last.at(in) == i) state.release(in);
+      if (last.contains(in) && last.at(in) == i) {
+        pending.settle(in);  // its background write reads it
+        state.release(in);
+      }
   }
+  pending.settle_all();
   json report = assemble_report(options, threads, plan, built);
   report["seconds"] = total.seconds();
   report["peak_rss_bytes"] = std::max(run_peak, peak_rss_bytes());

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <future>
 #include <map>
 #include <memory>
 #include <optional>
@@ -34,6 +35,12 @@ struct RunState {
   std::map<std::string, StagedEvents> staged;  // by asset name, e.g. "stg_labs"
   std::optional<EventsMerged> merged;
   std::optional<TokensFinal> tokens;
+
+  // Stored outputs still being written on a background thread (the raw_* caches), by asset. The
+  // asset's record waits for its write (materialize joins it before writing the record or
+  // releasing the asset). Last member: destroyed first, so a pending write always finishes
+  // before the tables it reads are freed.
+  std::map<std::string, std::future<void>> background_writes;
 
   std::filesystem::path out(const std::string& name) const { return options.output_dir / name; }
 
