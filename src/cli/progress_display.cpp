@@ -19,6 +19,7 @@ using Clock = std::chrono::steady_clock;
 
 std::string amount(int64_t value, const char* unit) {
   if (std::string_view(unit) == "bytes") return fmt::format("{:.1f} MB", value / 1e6);
+  if (value >= 1'000'000) return fmt::format("{:.1f} M {}", value / 1e6, unit);
   return fmt::format("{} {}", value, unit);
 }
 
