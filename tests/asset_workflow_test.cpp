@@ -20,6 +20,7 @@
 #include "io/input_error.h"
 #include "pipeline/asset_status.h"
 #include "pipeline/config_file.h"
+#include "pipeline/materialization_record.h"
 #include "pipeline/pipeline.h"
 #include "synth/synth.h"
 #include "test_support.h"
@@ -588,6 +589,14 @@ TEST(Interrupt, SigintStopsWithinASecondAndRemovesTemporaryFiles) {
     const bool handled = WIFEXITED(status) && WEXITSTATUS(status) == 130;
     const bool before_main = WIFSIGNALED(status) && WTERMSIG(status) == SIGINT;
     EXPECT_TRUE(handled || before_main) << "status " << status << " after " << delay << " s";
+    if (handled && fs::exists(out.path() / ".ehrtok/runs.jsonl")) {
+      const auto history = read_run_history(out.path());
+      ASSERT_FALSE(history.empty());
+      // The asset being built when the signal came, if any, is recorded as interrupted.
+      if (history.back()["outcome"] != "built") {
+        EXPECT_EQ(history.back()["outcome"], "interrupted") << history.back().dump();
+      }
+    }
     EXPECT_EQ(temp_leftovers(out.path(), false), std::vector<std::string>{}) << "after " << delay;
   }
 }

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "io/atomic_output.h"
+#include "pipeline/materialization_record.h"
 
 namespace ehrtok::cli {
 
@@ -21,6 +22,7 @@ void handle_interrupts() {
     int signal = 0;
     sigwait(&signals, &signal);
     const int removed = remove_pending_outputs();
+    record_interrupted_build();
     std::fprintf(stderr, "\nehrtok: interrupted; removed %d unfinished output%s\n", removed,
                  removed == 1 ? "" : "s");
     std::fflush(stderr);

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <mutex>
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
@@ -72,6 +73,34 @@ void append_run_history(const std::filesystem::path& out_dir, const json& entry)
   // One write() of a whole line with O_APPEND: lines of concurrent or killed runs never mix.
   std::ofstream out(path, std::ios::app);
   out << entry.dump() + '\n' << std::flush;
+}
+
+namespace {
+std::mutex current_mutex;
+std::optional<std::pair<std::filesystem::path, json>>& current_build() {
+  static std::optional<std::pair<std::filesystem::path, json>> current;
+  return current;
+}
+}  // namespace
+
+void set_current_build(const std::filesystem::path& out_dir, const json& entry) {
+  std::lock_guard lock(current_mutex);
+  current_build() = std::make_pair(out_dir, entry);
+}
+
+void clear_current_build() {
+  std::lock_guard lock(current_mutex);
+  current_build().reset();
+}
+
+void record_interrupted_build() {
+  std::lock_guard lock(current_mutex);
+  if (!current_build()) return;
+  auto [out_dir, entry] = *current_build();
+  entry["finished"] = utc_now();
+  entry["outcome"] = "interrupted";
+  append_run_history(out_dir, entry);
+  current_build().reset();
 }
 
 std::vector<json> read_run_history(const std::filesystem::path& out_dir) {

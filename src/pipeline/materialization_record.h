@@ -36,6 +36,13 @@ void remove_record(const std::filesystem::path& out_dir, const std::string& asse
 
 // Appends one line to the run history.
 void append_run_history(const std::filesystem::path& out_dir, const nlohmann::ordered_json& entry);
+// The asset being built right now, for the run history of an interrupted run: set when a build
+// starts, cleared when it ends. record_interrupted_build() (called by the SIGINT handler's thread)
+// appends its line with outcome "interrupted". Process-wide, like the signal that needs it.
+void set_current_build(const std::filesystem::path& out_dir, const nlohmann::ordered_json& entry);
+void clear_current_build();
+void record_interrupted_build();
+
 // The run history, oldest first; lines that do not parse (a write cut by a crash) are skipped.
 std::vector<nlohmann::ordered_json> read_run_history(const std::filesystem::path& out_dir);
 

@@ -114,9 +114,11 @@ MaterializationRecord build_asset(const AssetStatus& status, RunState& state,
   const Stopwatch watch;
   json entry = {{"name", asset.name}};
   AssetCounts counts;
+  set_current_build(out_dir, history_entry(run_id, record, "building"));
   try {
     counts = run_recipe(asset, state, entry);
   } catch (const std::exception& e) {
+    clear_current_build();
     record.finished = utc_now();
     record.seconds = watch.seconds();
     json line = history_entry(run_id, record, "failed");
@@ -124,6 +126,7 @@ MaterializationRecord build_asset(const AssetStatus& status, RunState& state,
     append_run_history(out_dir, line);
     throw;
   }
+  clear_current_build();
   entry.update(counts_json(counts));
   entry["seconds"] = watch.seconds();
   entry[peak_is_per_asset ? "peak_rss_bytes" : "peak_rss_bytes_so_far"] = peak_rss_bytes();
