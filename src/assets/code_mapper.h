@@ -32,9 +32,4 @@ class CodeMapper {
   std::vector<uint32_t> ids_;
 };
 
-// The value of an Int64/Timestamp column at `row`, or `null_value` when NULL.
-inline int64_t value_or(const Column& column, size_t row, int64_t null_value) {
-  return column.is_null(row) ? null_value : column.ints[row];
-}
-
 }  // namespace ehrtok

@@ -141,7 +141,7 @@ void StoredEventsMerged::append(const Table& batch) {
     if (id == UINT32_MAX) id = codes_.intern(code.string_at(i));
     out_.events.push_back({.offset_hours = offset.doubles[i],
                            .seq_num = 0,
-                           .event_time = event_time.is_null(i) ? kNullTime : event_time.ints[i],
+                           .event_time = value_or(event_time, i, kNullTime),
                            .code = id,
                            .admission = static_cast<uint32_t>(rank),
                            .source_row = 0,

@@ -82,14 +82,8 @@ StgAdmissions build_stg_admissions(const mimic::RawTable& admissions) {
 }
 
 StgAdmissions stg_admissions_from_table(Table table) {
-  const Table expected = stg_admissions_schema();
-  if (table.fields.size() != expected.fields.size())
-    throw InputError("stg_admissions: stored table has the wrong columns");
-  for (size_t c = 0; c < expected.fields.size(); ++c)
-    if (table.fields[c].name != expected.fields[c].name ||
-        table.fields[c].type != expected.fields[c].type)
-      throw InputError("stg_admissions: stored column " + table.fields[c].name +
-                       " does not match the schema");
+  if (const auto wrong = schema_mismatch(table, stg_admissions_schema().fields); !wrong.empty())
+    throw InputError("stg_admissions: stored table has " + wrong);
   StgAdmissions out;
   out.table = std::move(table);
   const auto& hadm = out.table.columns[1].ints;

@@ -9,6 +9,7 @@
 #include "inspect/sequence_stats.h"
 #include "io/atomic_output.h"
 #include "io/input_error.h"
+#include "pipeline/config_file.h"
 #include "pipeline/materialization_record.h"
 
 namespace ehrtok::inspect {
@@ -48,24 +49,22 @@ void for_each_row_group(const fs::path& file, const std::vector<std::string>& co
 }
 
 // The time-bin names tokens_final was built with, from its materialization record (config
-// time_bins.names); empty when there is no record (then the SPEC.md names apply).
+// time_bins.names, read back as the configuration reads it); empty when there is no record
+// (then the SPEC.md names apply).
 std::vector<std::string> recorded_time_bin_names(const fs::path& dir) {
   const auto record = read_record(dir, "tokens_final");
   if (!record) return {};
   const auto config = record->parts.value("config", nlohmann::ordered_json::object());
-  const std::string names = config.value("time_bins.names", "");
-  std::vector<std::string> out;
-  for (size_t begin = 0; begin < names.size();) {
-    const size_t end = std::min(names.find(',', begin), names.size());
-    out.push_back(names.substr(begin, end - begin));
-    begin = end + 1;
-  }
-  return out;
+  if (!config.contains("time_bins.names")) return {};
+  RunOptions options;
+  set_config_value(options, "time_bins.names", config["time_bins.names"].get<std::string>());
+  return options.time_bins.names;
 }
 
-// Options not given are taken from the folder: the quantile count from lab_quantiles, the
-// time-bin names from tokens_final's record.
-CheckOptions with_quantiles_of(const fs::path& dir, CheckOptions options) {
+// Checks that the folder holds the assets, then fills the options not given from it: the
+// quantile count from lab_quantiles, the time-bin names from tokens_final's record.
+CheckOptions resolved_options(const fs::path& dir, CheckOptions options) {
+  require_outputs(dir, {kTopLabs, kLabQuantiles, kAdmissions, kEvents, kTokens});
   if (options.num_quantiles <= 0) options.num_quantiles = num_quantiles_of(dir);
   if (options.time_bin_names.empty()) options.time_bin_names = recorded_time_bin_names(dir);
   return options;
@@ -78,10 +77,9 @@ struct Scan {
   Table stg_admissions;
 };
 
-// The checks, and (when `stats` is given) the figures, in one pass over each asset.
-Scan scan(const fs::path& dir, const CheckOptions& given, SequenceStatsBuilder* stats) {
-  require_outputs(dir, {kTopLabs, kLabQuantiles, kAdmissions, kEvents, kTokens});
-  const CheckOptions options = with_quantiles_of(dir, given);
+// The checks, and (when `stats` is given) the figures, in one pass over each asset; `options`
+// as resolved_options() gives them.
+Scan scan(const fs::path& dir, const CheckOptions& options, SequenceStatsBuilder* stats) {
   Scan out{{},
            read_whole(dir, kTopLabs, {"itemid", "freq", "pct"}),
            read_whole(dir, kAdmissions, kAdmissionColumns)};
@@ -138,11 +136,11 @@ int num_quantiles_of(const fs::path& dir) {
 }
 
 std::vector<CheckResult> check_output_dir(const fs::path& dir, const CheckOptions& options) {
-  return scan(dir, options, nullptr).checks;
+  return scan(dir, resolved_options(dir, options), nullptr).checks;
 }
 
 ReportFiles write_report(const fs::path& dir, const CheckOptions& given) {
-  const CheckOptions options = with_quantiles_of(dir, given);
+  const CheckOptions options = resolved_options(dir, given);
   SequenceStatsBuilder stats(options.time_bin_names);
   const Scan scanned = scan(dir, options, &stats);
   ReportFiles files{dir / "report.html", dir / "report.json", {}};

@@ -52,19 +52,18 @@ void add_tokens(PatientView& view, absl::flat_hash_map<int64_t, size_t>& slot_of
   const Column& seq = tokens.column("final_seq");
   for (size_t r = 0; r < tokens.num_rows(); ++r) {
     if (subjects.is_null(r) || subjects.ints[r] != view.subject_id) continue;
-    const int64_t h = hadm.is_null(r) ? 0 : hadm.ints[r];
+    const int64_t h = value_or(hadm, r, 0);
     auto [it, added] = slot_of_hadm.try_emplace(h, view.admissions.size());
     if (added)  // tokens of an admission stg_admissions does not list: show what they carry
       view.admissions.push_back({h,
-                                 visit.is_null(r) ? 0 : visit.ints[r],
+                                 value_or(visit, r, 0),
                                  optional_int(admit, r),
                                  std::nullopt,
                                  optional_int(days, r),
                                  0,
                                  {}});
     PatientAdmission& a = view.admissions[it->second];
-    PatientToken t{seq.is_null(r) ? 0 : seq.ints[r],
-                   code.is_null(r) ? "" : std::string(code.string_at(r)),
+    PatientToken t{value_or(seq, r, 0), code.is_null(r) ? "" : std::string(code.string_at(r)),
                    type.is_null(r) ? "" : std::string(type.string_at(r)),
                    offset.is_null(r) ? 0.0 : offset.doubles[r], optional_int(time, r)};
     ++view.tokens;
@@ -95,7 +94,7 @@ std::optional<PatientView> build_patient_view(int64_t subject, std::span<const T
       if (subjects.is_null(r) || subjects.ints[r] != subject || hadm.is_null(r)) continue;
       slot_of_hadm[hadm.ints[r]] = view.admissions.size();
       view.admissions.push_back({hadm.ints[r],
-                                 visit.is_null(r) ? 0 : visit.ints[r],
+                                 value_or(visit, r, 0),
                                  optional_int(admit, r),
                                  optional_int(disch, r),
                                  optional_int(days, r),

@@ -125,12 +125,12 @@ void SequenceStatsBuilder::consume(const Table& chunk) {
   std::vector<int64_t> slot_of(code_entries, -2);  // -2: not looked up yet
   std::vector<int8_t> type_is_bin(type.dictionary ? type.dictionary->size() : 0, -1);
   for (size_t i = 0; i < chunk.num_rows(); ++i) {
-    const int64_t h = hadm.is_null(i) ? 0 : hadm.ints[i];
+    const int64_t h = value_or(hadm, i, 0);
     if (!in_admission_ || h != hadm_) current_bin_ = -1;
     in_admission_ = true;
     hadm_ = h;
     ++tokens_per_admission_[h];
-    ++tokens_per_patient_[subject.is_null(i) ? 0 : subject.ints[i]];
+    ++tokens_per_patient_[value_or(subject, i, 0)];
     if (code.is_null(i) || type.is_null(i)) continue;
     const uint32_t c = code.codes[i], t = type.codes[i];
     ++code_rows[c];

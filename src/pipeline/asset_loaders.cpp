@@ -24,14 +24,9 @@ void load_raw(const AssetDecl& asset, const MaterializationRecord& record, RunSt
     raw.file = table.value("file", "");
     raw.rows_read = table.value("rows_read", int64_t{0});
     raw.bytes_read = table.value("bytes_read", int64_t{0});
-    const Table expected = mimic::empty_raw_table(*spec);
-    if (raw.table.fields.size() != expected.fields.size())
-      throw InputError(asset.name + ": the stored table does not have the expected columns");
-    for (size_t c = 0; c < expected.fields.size(); ++c)
-      if (raw.table.fields[c].name != expected.fields[c].name ||
-          raw.table.fields[c].type != expected.fields[c].type)
-        throw InputError(asset.name + ": stored column " + raw.table.fields[c].name +
-                         " does not match the schema");
+    if (const auto wrong = schema_mismatch(raw.table, mimic::empty_raw_table(*spec).fields);
+        !wrong.empty())
+      throw InputError(asset.name + ": stored table has " + wrong);
     s.raw.emplace(asset.name, std::move(raw));
     return;
   }

@@ -180,7 +180,9 @@ class PendingRecords {
 };
 
 // run_report.json: for every asset its latest materialization, and what this run did with it.
+// `statuses` hold the records as they were before this run; only built assets have new ones.
 json assemble_report(const RunOptions& options, int threads,
+                     const std::vector<AssetStatus>& statuses,
                      const std::map<std::string, AssetAction>& plan,
                      const std::map<std::string, json>& built) {
   json report = {{"ehrtok_version", EHRTOK_VERSION},
@@ -188,17 +190,18 @@ json assemble_report(const RunOptions& options, int threads,
                  {"output", options.output_dir.string()},
                  {"threads", threads}};
   report["assets"] = json::array();
-  for (const auto& asset : asset_graph()) {
+  for (const auto& status : statuses) {
+    const std::string& name = status.asset->name;
     json entry;
-    if (auto it = built.find(asset.name); it != built.end()) {
+    if (auto it = built.find(name); it != built.end()) {
       entry = it->second;
       entry["this_run"] = "built";
-    } else if (auto record = read_record(options.output_dir, asset.name)) {
+    } else if (const auto& record = status.record) {
       entry = record->report;
-      entry["this_run"] = plan.at(asset.name) == AssetAction::Load ? "loaded" : "not rebuilt";
+      entry["this_run"] = plan.at(name) == AssetAction::Load ? "loaded" : "not rebuilt";
       entry["materialized"] = record->finished;
     } else {
-      entry = {{"name", asset.name}, {"this_run", "never materialized"}};
+      entry = {{"name", name}, {"this_run", "never materialized"}};
     }
     report["assets"].push_back(std::move(entry));
   }
@@ -293,7 +296,7 @@ json materialize(const RunOptions& options, const MaterializeRequest& request,
       }
   }
   pending.settle_all();
-  json report = assemble_report(options, threads, plan, built);
+  json report = assemble_report(options, threads, statuses, plan, built);
   report["seconds"] = total.seconds();
   report["peak_rss_bytes"] = std::max(run_peak, peak_rss_bytes());
   write_report(options.output_dir / "run_report.json", report);

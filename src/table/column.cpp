@@ -44,4 +44,17 @@ const Column& Table::column(std::string_view name) const {
   throw std::out_of_range("no column named " + std::string(name));
 }
 
+std::string schema_mismatch(const Table& table, const std::vector<Field>& expected) {
+  if (table.fields.size() != expected.size())
+    return std::to_string(table.fields.size()) + " columns, expected " +
+           std::to_string(expected.size());
+  for (size_t c = 0; c < expected.size(); ++c) {
+    const Field& f = table.fields[c];
+    if (f.name != expected[c].name || f.type != expected[c].type)
+      return "column " + std::to_string(c + 1) + " is " + f.name + " " + column_type_name(f.type) +
+             ", expected " + expected[c].name + " " + column_type_name(expected[c].type);
+  }
+  return "";
+}
+
 }  // namespace ehrtok

@@ -40,6 +40,11 @@ struct Column {
   std::string_view string_at(size_t row) const { return dictionary->at(codes[row]); }
 };
 
+// The value of an Int64/Timestamp column at `row`, or `null_value` when NULL.
+inline int64_t value_or(const Column& column, size_t row, int64_t null_value) {
+  return column.is_null(row) ? null_value : column.ints[row];
+}
+
 // A named column of a schema.
 struct Field {
   std::string name;
@@ -58,6 +63,11 @@ struct Table {
   size_t num_rows() const { return columns.empty() ? 0 : columns.front().size(); }
   const Column& column(std::string_view name) const;
 };
+
+// What differs between a table's fields and the `expected` ones (names and types, in order),
+// e.g. "column 2 is valuenum DOUBLE, expected charttime TIMESTAMP"; empty when they match.
+// For tables read back from storage.
+std::string schema_mismatch(const Table& table, const std::vector<Field>& expected);
 
 // A window [offset, offset + length) of rows of a column: what the Parquet writer encodes.
 struct ColumnSlice {
