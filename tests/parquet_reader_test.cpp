@@ -66,7 +66,8 @@ Table every_type_table(size_t rows, uint64_t seed = 1) {
               {"value", ColumnType::Double, true},   {"ratio", ColumnType::Double, false},
               {"code", ColumnType::String, false},   {"note", ColumnType::String, true},
               {"nothing", ColumnType::String, true}, {"no_value", ColumnType::Double, true},
-              {"no_int", ColumnType::Int64, true},   {"full", ColumnType::Int64, true}};
+              {"no_int", ColumnType::Int64, true},   {"full", ColumnType::Int64, true},
+              {"visit", ColumnType::Int64, false},   {"visit_at", ColumnType::Timestamp, true}};
   for (const Field& f : t.fields) {
     t.columns.emplace_back(f.type);
     if (f.type == ColumnType::String) t.columns.back().dictionary = dict;
@@ -104,6 +105,11 @@ Table every_type_table(size_t rows, uint64_t seed = 1) {
     t.columns[10].ints.push_back(0);
     t.columns[10].valid.push_back(0);
     t.columns[11].ints.push_back(static_cast<int64_t>(i));  // nullable, but no NULL
+    // In runs: a value per 20 rows, NULLs in runs of their own.
+    const auto run = static_cast<int64_t>(i / 20);
+    t.columns[12].ints.push_back(run % 9 == 4 ? std::numeric_limits<int64_t>::min() : run * 31);
+    t.columns[13].ints.push_back(run % 4 == 1 ? 0 : 4102444800000000LL + run % 7);
+    t.columns[13].valid.push_back(run % 4 != 1);
   }
   if (rows == 0) dict->intern("unused");
   return t;

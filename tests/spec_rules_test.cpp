@@ -152,6 +152,19 @@ TEST(StgLabs, ReclaimsOutpatientLabsIntoTheNextAdmissionWithin24Hours) {
   EXPECT_EQ(run->lab.counts.dropped[1].second, 4);
 }
 
+// time_offset_hours is the exact microsecond difference over 3.6e9, rounded once (what the
+// reference computes); dividing by 1e6 and then by 3600 would round twice and give
+// 1.9444444444444442e-09 here.
+TEST(EventsMerged, OffsetOfFractionalSecondsIsOneRoundedQuotient) {
+  Hosp h;
+  h.admissions += "1,10,2100-01-01 00:00:00,\n";
+  h.prescriptions += "1,10,A,2100-01-01 00:00:00.000007\n";
+  const auto run = h.run();
+  const Table merged = run->events_merged_table();
+  EXPECT_EQ(merged.column("time_offset_hours").doubles.at(0), 7 / 3.6e9);
+  EXPECT_NE(7 / 3.6e9, 7 / 1e6 / 3600.0);
+}
+
 TEST(EventsMerged, OrdersByOffsetThenSeqNumThenCodeAndDropsEventsWithoutAdmission) {
   Hosp h;
   h.admissions += "1,10,2100-01-01 10:00:00,\n";

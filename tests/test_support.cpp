@@ -16,6 +16,7 @@
 #include "assets/stg_labs.h"
 #include "assets/stg_medications.h"
 #include "assets/stg_procedures.h"
+#include "assets/timeline_rows.h"
 #include "io/csv_scanner.h"
 #include "table/timestamp.h"
 
@@ -163,16 +164,20 @@ std::unique_ptr<InMemoryRun> run_in_memory(const std::filesystem::path& hosp_dir
   a.med = build_stg_medications(a.prescriptions_raw, *a.codes);
   a.lab = build_stg_labs(a.labevents, a.top, a.quantiles, a.admissions, *a.codes);
   a.merged = build_events_merged({&a.dx, &a.pr, &a.med, &a.lab}, a.admissions, *a.codes);
-  a.tokens = build_tokens_final(a.merged, *a.codes);
+  a.tokens = build_tokens_final(a.merged, a.admissions, *a.codes);
   return run;
 }
 
 Table InMemoryRun::events_merged_table() const {
-  return events_merged_rows(merged, admissions, codes, 0, merged.events.size());
+  Table table = empty_timeline_table("event_seq", codes);
+  events_merged_rows(table, merged, admissions, 0, merged.events.size());
+  return table;
 }
 
 Table InMemoryRun::tokens_final_table() const {
-  return tokens_final_rows(tokens, merged, admissions, codes, 0, tokens.tokens.size());
+  Table table = empty_timeline_table("final_seq", codes);
+  tokens_final_rows(table, tokens, merged, admissions, 0, tokens.tokens.size());
+  return table;
 }
 
 std::map<std::string, std::string> output_files(const std::filesystem::path& dir) {

@@ -11,8 +11,6 @@
 namespace ehrtok {
 namespace {
 
-constexpr double kNullOffsetHours = -0.001;
-
 // Code ranks in byte order of the code text, so that comparing ranks compares codes.
 std::vector<uint32_t> code_ranks(const CodeBook& codes) {
   std::vector<uint32_t> by_text(codes.size());
@@ -24,87 +22,124 @@ std::vector<uint32_t> code_ranks(const CodeBook& codes) {
   return rank;
 }
 
-}  // namespace
+// The admission row of each event of a stage in turn, or -1; events of one admission mostly come
+// together, so the last answer is kept.
+class AdmissionFinder {
+ public:
+  explicit AdmissionFinder(const StgAdmissions& admissions) : admissions_(admissions) {}
+  int64_t rank(int64_t hadm) {
+    if (hadm != last_hadm_) {
+      last_rank_ = hadm == kNullId ? -1 : admissions_.find(hadm);
+      last_hadm_ = hadm;
+    }
+    return last_rank_;
+  }
 
-double offset_hours(int64_t event_time, int64_t admittime) {
-  const int64_t micros = event_time - admittime;
-  if (micros % kMicrosPerSecond == 0)
-    return static_cast<double>(micros / kMicrosPerSecond) / 3600.0;
-  return static_cast<double>(micros) / 1e6 / 3600.0;
+ private:
+  const StgAdmissions& admissions_;
+  int64_t last_hadm_ = kNullId, last_rank_ = -1;
+};
+
+// An event with what orders it within its admission: (time_offset_hours, seq_num, code), then
+// stage and row within the stage.
+struct SortKey {
+  double offset_hours;
+  int64_t seq_num;
+  uint32_t code_rank;
+  MergedEvent event;
+
+  bool operator<(const SortKey& o) const {
+    if (offset_hours != o.offset_hours) return offset_hours < o.offset_hours;
+    if (seq_num != o.seq_num) return seq_num < o.seq_num;
+    if (code_rank != o.code_rank) return code_rank < o.code_rank;
+    if (event.type != o.event.type) return event.type < o.event.type;
+    return event.source_row < o.event.source_row;
+  }
+};
+
+// Sorts the events of each admission of [first, last) into timeline order.
+void sort_admissions(EventsMerged& out, size_t first, size_t last,
+                     const std::vector<const StagedEvents*>& stage_of_type,
+                     const std::vector<uint32_t>& code_rank, const Column& admittime) {
+  std::vector<SortKey> keys;
+  for (size_t a = first; a < last; ++a) {
+    const auto begin = out.events.begin() + static_cast<ptrdiff_t>(out.admission_start[a]);
+    const auto end = out.events.begin() + static_cast<ptrdiff_t>(out.admission_start[a + 1]);
+    if (end - begin < 2) continue;
+    keys.clear();
+    for (auto e = begin; e != end; ++e)
+      keys.push_back({event_offset_hours(e->event_time, admittime, e->admission),
+                      stage_of_type[static_cast<size_t>(e->type)]->seq_num[e->source_row],
+                      code_rank[e->code], *e});
+    std::sort(keys.begin(), keys.end());
+    for (size_t k = 0; k < keys.size(); ++k) begin[static_cast<ptrdiff_t>(k)] = keys[k].event;
+  }
 }
+
+}  // namespace
 
 EventsMerged build_events_merged(const std::vector<const StagedEvents*>& stages,
                                  const StgAdmissions& admissions, const CodeBook& codes,
                                  int threads) {
   EventsMerged out;
-  const Column& admit = admissions.admittime();
-
-  // Join: each event finds its admission; events of no admission are counted and dropped.
-  BigVector<MergedEvent> joined;
-  size_t total = 0;
-  for (const auto* stage : stages) total += stage->size();
-  joined.reserve(total);
+  std::vector<const StagedEvents*> stage_of_type(static_cast<size_t>(CodeType::TimeBin) + 1);
   for (const auto* stage : stages) {
+    auto& slot = stage_of_type[static_cast<size_t>(stage->type)];
+    if (slot) throw std::logic_error("events_merged: two stages of one code type");
+    slot = stage;
+  }
+
+  // Join: count each admission's events (events of no admission are counted and dropped), then
+  // place every event in its admission's range.
+  out.admission_start.assign(admissions.size() + 1, 0);
+  for (const auto* stage : stages) {
+    AdmissionFinder finder(admissions);
     int64_t no_admission = 0;
-    int64_t last_hadm = kNullId, last_rank = -1;  // events of one admission mostly come together
     for (size_t i = 0; i < stage->size(); ++i) {
-      const int64_t hadm = stage->hadm_id[i];
-      if (hadm != last_hadm) {
-        last_rank = hadm == kNullId ? -1 : admissions.find(hadm);
-        last_hadm = hadm;
-      }
-      const int64_t rank = last_rank;
-      if (rank < 0) {
+      const int64_t rank = finder.rank(stage->hadm_id[i]);
+      if (rank < 0)
         ++no_admission;
-        continue;
-      }
-      const int64_t time = stage->event_time[i];
-      const bool no_offset = time == kNullTime || admit.is_null(rank);
-      joined.push_back({no_offset ? kNullOffsetHours : offset_hours(time, admit.ints[rank]),
-                        stage->seq_num[i], time, stage->code[i], static_cast<uint32_t>(rank),
-                        static_cast<uint32_t>(i), stage->type});
+      else
+        ++out.admission_start[static_cast<size_t>(rank) + 1];
     }
     out.counts.rows_in += static_cast<int64_t>(stage->size());
     out.counts.drop(std::string(code_type_name(stage->type)) + ": hadm_id not an admission",
                     no_admission);
   }
-
-  // Counting sort by admission, then each admission's events in timeline order.
-  out.admission_start.assign(admissions.size() + 1, 0);
-  for (const auto& e : joined) ++out.admission_start[e.admission + 1];
   std::partial_sum(out.admission_start.begin(), out.admission_start.end(),
                    out.admission_start.begin());
-  out.events.resize(joined.size());
+  out.events.resize(out.admission_start.back());
   std::vector<uint64_t> fill(out.admission_start.begin(), out.admission_start.end() - 1);
-  for (const auto& e : joined) out.events[fill[e.admission]++] = e;
-  joined = {};
+  for (const auto* stage : stages) {
+    AdmissionFinder finder(admissions);
+    for (size_t i = 0; i < stage->size(); ++i) {
+      const int64_t rank = finder.rank(stage->hadm_id[i]);
+      if (rank < 0) continue;
+      out.events[fill[static_cast<size_t>(rank)]++] = {stage->event_time[i], stage->code[i],
+                                                       static_cast<uint32_t>(rank),
+                                                       static_cast<uint32_t>(i), stage->type};
+    }
+  }
 
   const std::vector<uint32_t> rank = code_ranks(codes);
-  auto before = [&](const MergedEvent& a, const MergedEvent& b) {
-    if (a.offset_hours != b.offset_hours) return a.offset_hours < b.offset_hours;
-    if (a.seq_num != b.seq_num) return a.seq_num < b.seq_num;
-    if (a.code != b.code) return rank[a.code] < rank[b.code];
-    if (a.type != b.type) return a.type < b.type;
-    return a.source_row < b.source_row;
-  };
   parallel_for(admissions.size(), threads, [&](size_t first, size_t last) {
-    for (size_t a = first; a < last; ++a)
-      std::sort(out.events.begin() + out.admission_start[a],
-                out.events.begin() + out.admission_start[a + 1], before);
+    sort_admissions(out, first, last, stage_of_type, rank, admissions.admittime());
   });
   out.counts.rows_out = static_cast<int64_t>(out.events.size());
   return out;
 }
 
-Table events_merged_rows(const EventsMerged& merged, const StgAdmissions& admissions,
-                         const std::shared_ptr<const CodeBook>& codes, size_t begin, size_t end) {
-  Table table = empty_timeline_table("event_seq", codes, end - begin);
-  for (size_t i = begin; i < end; ++i) {
-    const MergedEvent& e = merged.events[i];
-    append_timeline_row(table, e, admissions,
-                        static_cast<int64_t>(i - merged.admission_start[e.admission]) + 1);
-  }
-  return table;
+void events_merged_rows(Table& table, const EventsMerged& merged, const StgAdmissions& admissions,
+                        size_t begin, size_t end, int threads) {
+  resize_timeline_rows(table, end - begin);
+  parallel_for(end - begin, threads, [&](size_t first, size_t last) {
+    for (size_t row = first; row < last; ++row) {
+      const size_t i = begin + row;
+      const MergedEvent& e = merged.events[i];
+      set_timeline_row(table, row, e, admissions,
+                       static_cast<int64_t>(i - merged.admission_start[e.admission]) + 1);
+    }
+  });
 }
 
 StoredEventsMerged::StoredEventsMerged(const StgAdmissions& admissions, CodeBook& codes,
@@ -119,7 +154,6 @@ void StoredEventsMerged::append(const Table& batch) {
   const auto& code = batch.column("code");
   const auto& code_type = batch.column("code_type");
   const auto& event_time = batch.column("event_time");
-  const auto& offset = batch.column("time_offset_hours");
   // Each distinct string of the batch is interned once, not once per row.
   std::vector<uint32_t> code_ids(code.dictionary ? code.dictionary->size() : 0, UINT32_MAX);
   std::vector<int> type_of(code_type.dictionary ? code_type.dictionary->size() : 0, -1);
@@ -128,9 +162,10 @@ void StoredEventsMerged::append(const Table& batch) {
       if (code_type.dictionary->at(static_cast<uint32_t>(t)) == code_type_name(k))
         type_of[t] = static_cast<int>(k);
 
+  AdmissionFinder finder(admissions_);
   for (size_t i = 0; i < batch.num_rows(); ++i) {
     const size_t row = out_.events.size() + 1;
-    const int64_t rank = hadm.is_null(i) ? -1 : admissions_.find(hadm.ints[i]);
+    const int64_t rank = hadm.is_null(i) ? -1 : finder.rank(hadm.ints[i]);
     if (rank < 0 || code.is_null(i) || code_type.is_null(i) || type_of[code_type.codes[i]] < 0)
       throw InputError("events_merged: stored row " + std::to_string(row) +
                        " has no admission, no code or an unknown code_type");
@@ -139,9 +174,7 @@ void StoredEventsMerged::append(const Table& batch) {
                        std::to_string(row));
     uint32_t& id = code_ids[code.codes[i]];
     if (id == UINT32_MAX) id = codes_.intern(code.string_at(i));
-    out_.events.push_back({.offset_hours = offset.doubles[i],
-                           .seq_num = 0,
-                           .event_time = value_or(event_time, i, kNullTime),
+    out_.events.push_back({.event_time = value_or(event_time, i, kNullTime),
                            .code = id,
                            .admission = static_cast<uint32_t>(rank),
                            .source_row = 0,

@@ -10,20 +10,21 @@
 #include "assets/staged_events.h"
 #include "assets/stg_admissions.h"
 #include "table/column.h"
+#include "table/timestamp.h"
 
 namespace ehrtok {
 
-// One event of the timeline. Events are held compactly and turned into output columns one row
-// group at a time (events_merged_rows), never as one wide table.
+// One event of the timeline, in 24 bytes. Events are held compactly and turned into output
+// columns one row group at a time (events_merged_rows), never as one wide table. Its
+// time_offset_hours follows from event_time and the admission (event_offset_hours).
 struct MergedEvent {
-  double offset_hours;  // time_offset_hours: -0.001 when event_time is NULL
-  int64_t seq_num;      // kNullSeq sorts last
   int64_t event_time;   // kNullTime when NULL
   uint32_t code;        // CodeBook id
   uint32_t admission;   // row of stg_admissions
-  uint32_t source_row;  // row within its stage: the last tie-break
+  uint32_t source_row;  // row within its stage: the last tie-break (0 when read back)
   CodeType type;
 };
+static_assert(sizeof(MergedEvent) == 24);
 
 struct EventsMerged {
   // Ordered by (subject_id, visit_seq, event_seq); event_seq = position within the admission + 1.
@@ -42,13 +43,13 @@ EventsMerged build_events_merged(const std::vector<const StagedEvents*>& stages,
 
 // events_merged read back from its stored rows (in (subject_id, visit_seq, event_seq) order),
 // one batch (a row group) at a time so that only one batch of columns is held besides the
-// events. Codes are interned into `codes`. The stored rows carry no seq_num or stage row, so
-// those fields are left at 0: they only order events, and the stored order is already final.
+// events. Codes are interned into `codes`. The stored rows carry no stage row, so source_row is
+// left at 0: it only orders events, and the stored order is already final.
 class StoredEventsMerged {
  public:
   StoredEventsMerged(const StgAdmissions& admissions, CodeBook& codes, size_t rows);
-  // Appends a batch with at least the columns hadm_id, code, code_type, event_time and
-  // time_offset_hours. Throws InputError when a row's admission is unknown or out of order.
+  // Appends a batch with at least the columns hadm_id, code, code_type and event_time.
+  // Throws InputError when a row's admission is unknown or out of order.
   void append(const Table& batch);
   EventsMerged finish();
 
@@ -58,11 +59,25 @@ class StoredEventsMerged {
   EventsMerged out_;
 };
 
-// Output columns for events [begin, end).
-Table events_merged_rows(const EventsMerged& merged, const StgAdmissions& admissions,
-                         const std::shared_ptr<const CodeBook>& codes, size_t begin, size_t end);
+// Replaces the rows of `table` (made by empty_timeline_table("event_seq", ...)) with the output
+// columns for events [begin, end), on `threads` threads; the table's memory is reused.
+void events_merged_rows(Table& table, const EventsMerged& merged, const StgAdmissions& admissions,
+                        size_t begin, size_t end, int threads = 1);
 
-// time_offset_hours of an event time relative to admittime (SPEC.md): seconds / 3600.0.
-double offset_hours(int64_t event_time, int64_t admittime);
+// time_offset_hours of an event time relative to admittime (SPEC.md): seconds / 3600.0, as one
+// correctly rounded division of the exact microsecond count (exact in a double below 2^53 µs,
+// 285 years): the same as whole seconds / 3600.0 when the seconds are whole, and the
+// reference's quotient when they are not.
+inline double offset_hours(int64_t event_time, int64_t admittime) {
+  return static_cast<double>(event_time - admittime) / (3600.0 * kMicrosPerSecond);
+}
+
+// time_offset_hours of an event of admission row `admission` with admittime column `admittime`:
+// -0.001 when the event time or the admittime is NULL.
+inline double event_offset_hours(int64_t event_time, const Column& admittime, uint32_t admission) {
+  constexpr double kNullOffsetHours = -0.001;
+  if (event_time == kNullTime || admittime.is_null(admission)) return kNullOffsetHours;
+  return offset_hours(event_time, admittime.ints[admission]);
+}
 
 }  // namespace ehrtok

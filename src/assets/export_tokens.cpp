@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "assets/timeline_rows.h"
 #include "parquet/parquet_writer.h"
 #include "util/parallel_for.h"
 
@@ -39,7 +40,8 @@ ExportStats export_tokens_hive(const std::filesystem::path& dir, const TokensFin
     const auto& run = runs[i];
     const auto folder = dir / fmt::format("subject_id={}", run.subject_id);
     std::filesystem::create_directory(folder);
-    const Table rows = tokens_final_rows(tokens, merged, admissions, codes, run.begin, run.end);
+    Table rows = empty_timeline_table("final_seq", codes);
+    tokens_final_rows(rows, tokens, merged, admissions, run.begin, run.end);
     parquet::write_table((folder / "data_0.parquet").string(), rows);
     if (files_done) files_done->fetch_add(1, std::memory_order_relaxed);
   });

@@ -26,41 +26,44 @@ std::shared_ptr<const StringDictionary> code_type_dictionary() {
   return dictionary;
 }
 
-Table empty_timeline_table(const char* sequence_name, const std::shared_ptr<const CodeBook>& codes,
-                           size_t rows) {
+Table empty_timeline_table(const char* sequence_name,
+                           const std::shared_ptr<const CodeBook>& codes) {
   Table t = Table::empty(timeline_schema(sequence_name));
-  for (size_t i = 0; i < t.fields.size(); ++i) {
-    Column& c = t.columns[i];
-    if (c.type == ColumnType::Double) c.doubles.reserve(rows);
-    if (c.type == ColumnType::String) c.codes.reserve(rows);
-    if (c.type == ColumnType::Int64 || c.type == ColumnType::Timestamp) c.ints.reserve(rows);
-    if (t.fields[i].nullable) c.valid.reserve(rows);
-  }
   t.columns[5].dictionary = codes;
   t.columns[6].dictionary = code_type_dictionary();
   return t;
 }
 
-void append_timeline_row(Table& table, const MergedEvent& e, const StgAdmissions& admissions,
-                         int64_t sequence) {
+void resize_timeline_rows(Table& table, size_t rows) {
+  for (size_t i = 0; i < table.fields.size(); ++i) {
+    Column& c = table.columns[i];
+    if (c.type == ColumnType::Double) c.doubles.resize(rows);
+    if (c.type == ColumnType::String) c.codes.resize(rows);
+    if (c.type == ColumnType::Int64 || c.type == ColumnType::Timestamp) c.ints.resize(rows);
+    if (table.fields[i].nullable) c.valid.resize(rows);
+  }
+}
+
+void set_timeline_row(Table& table, size_t row, const MergedEvent& e,
+                      const StgAdmissions& admissions, int64_t sequence) {
   auto& c = table.columns;
   const uint32_t a = e.admission;
   const Column& admit = admissions.admittime();
   const Column& days = admissions.days_since_prior();
-  c[0].ints.push_back(admissions.subject_id()[a]);
-  c[1].ints.push_back(admissions.hadm_id()[a]);
-  c[2].ints.push_back(admit.ints[a]);
-  c[2].valid.push_back(admit.is_null(a) ? 0 : 1);
-  c[3].ints.push_back(admissions.visit_seq()[a]);
-  c[4].ints.push_back(days.ints[a]);
-  c[4].valid.push_back(days.is_null(a) ? 0 : 1);
-  c[5].codes.push_back(e.code);
-  c[6].codes.push_back(static_cast<uint32_t>(e.type));
+  c[0].ints[row] = admissions.subject_id()[a];
+  c[1].ints[row] = admissions.hadm_id()[a];
+  c[2].ints[row] = admit.ints[a];
+  c[2].valid[row] = admit.is_null(a) ? 0 : 1;
+  c[3].ints[row] = admissions.visit_seq()[a];
+  c[4].ints[row] = days.ints[a];
+  c[4].valid[row] = days.is_null(a) ? 0 : 1;
+  c[5].codes[row] = e.code;
+  c[6].codes[row] = static_cast<uint32_t>(e.type);
   const bool no_time = e.event_time == kNullTime;
-  c[7].ints.push_back(no_time ? 0 : e.event_time);
-  c[7].valid.push_back(no_time ? 0 : 1);
-  c[8].doubles.push_back(e.offset_hours);
-  c[9].ints.push_back(sequence);
+  c[7].ints[row] = no_time ? 0 : e.event_time;
+  c[7].valid[row] = no_time ? 0 : 1;
+  c[8].doubles[row] = event_offset_hours(e.event_time, admit, a);
+  c[9].ints[row] = sequence;
 }
 
 }  // namespace ehrtok

@@ -16,12 +16,16 @@ std::vector<Field> timeline_schema(const char* sequence_name);
 // The shared dictionary behind the code_type column (names in CodeType order).
 std::shared_ptr<const StringDictionary> code_type_dictionary();
 
-// An empty table of timeline_schema(sequence_name) with room for `rows` rows.
-Table empty_timeline_table(const char* sequence_name, const std::shared_ptr<const CodeBook>& codes,
-                           size_t rows);
+// An empty table of timeline_schema(sequence_name), its code column over `codes`.
+Table empty_timeline_table(const char* sequence_name, const std::shared_ptr<const CodeBook>& codes);
 
-// Appends `event` with its admission's columns and the given sequence number.
-void append_timeline_row(Table& table, const MergedEvent& event, const StgAdmissions& admissions,
-                         int64_t sequence);
+// Makes `table` (of timeline_schema) `rows` rows long, keeping its memory; the values of the rows
+// are unspecified until set_timeline_row sets them.
+void resize_timeline_rows(Table& table, size_t rows);
+
+// Sets row `row` to `event` with its admission's columns and the given sequence number.
+// Different rows may be set on different threads.
+void set_timeline_row(Table& table, size_t row, const MergedEvent& event,
+                      const StgAdmissions& admissions, int64_t sequence);
 
 }  // namespace ehrtok

@@ -1,8 +1,10 @@
 #include "assets/tokens_final.h"
 
 #include <algorithm>
+#include <numeric>
 
 #include "assets/timeline_rows.h"
+#include "util/parallel_for.h"
 
 namespace ehrtok {
 
@@ -11,48 +13,73 @@ int TimeBins::bin_of(double h) const {
                           upper_edges.begin());
 }
 
-TokensFinal build_tokens_final(const EventsMerged& merged, CodeBook& codes, const TimeBins& bins) {
+namespace {
+
+// Calls visit(event index, bin) for each token of admission `a` in order: bin >= 0 for a bin
+// token (placed before the first event of each new bin), -1 for the event itself.
+template <class Visit>
+void admission_tokens(const EventsMerged& merged, const Column& admittime, const TimeBins& bins,
+                      uint32_t a, Visit visit) {
+  int previous = -1;
+  for (uint64_t e = merged.admission_start[a]; e < merged.admission_start[a + 1]; ++e) {
+    const int bin = bins.bin_of(event_offset_hours(merged.events[e].event_time, admittime, a));
+    if (bin != previous) {
+      visit(e, bin);
+      previous = bin;
+    }
+    visit(e, -1);
+  }
+}
+
+}  // namespace
+
+TokensFinal build_tokens_final(const EventsMerged& merged, const StgAdmissions& admissions,
+                               CodeBook& codes, const TimeBins& bins, int threads) {
   TokensFinal out;
   for (const auto& name : bins.names) out.bin_codes.push_back(codes.intern(name));
-  const size_t admissions = merged.admission_start.size() - 1;
-  out.admission_start.assign(admissions + 1, 0);
-  out.tokens.reserve(merged.events.size() + merged.events.size() / 4);
-  int64_t bin_tokens = 0;
-  for (size_t a = 0; a < admissions; ++a) {
-    out.admission_start[a] = out.tokens.size();
-    int previous = -1;
-    for (uint64_t e = merged.admission_start[a]; e < merged.admission_start[a + 1]; ++e) {
-      const int bin = bins.bin_of(merged.events[e].offset_hours);
-      if (bin != previous) {
-        out.tokens.push_back({static_cast<uint32_t>(e), static_cast<int16_t>(bin)});
-        ++bin_tokens;
-        previous = bin;
-      }
-      out.tokens.push_back({static_cast<uint32_t>(e), -1});
+  const Column& admittime = admissions.admittime();
+  const size_t count = merged.admission_start.size() - 1;
+  // Each admission's token count, then its tokens at their place: both in parallel.
+  out.admission_start.assign(count + 1, 0);
+  parallel_for(count, threads, [&](size_t first, size_t last) {
+    for (size_t a = first; a < last; ++a)
+      admission_tokens(merged, admittime, bins, static_cast<uint32_t>(a),
+                       [&](uint64_t, int) { ++out.admission_start[a + 1]; });
+  });
+  std::partial_sum(out.admission_start.begin(), out.admission_start.end(),
+                   out.admission_start.begin());
+  out.tokens.resize(out.admission_start.back());
+  parallel_for(count, threads, [&](size_t first, size_t last) {
+    for (size_t a = first; a < last; ++a) {
+      Token* next = out.tokens.data() + out.admission_start[a];
+      admission_tokens(merged, admittime, bins, static_cast<uint32_t>(a), [&](uint64_t e, int bin) {
+        *next++ = {static_cast<uint32_t>(e), static_cast<int16_t>(bin)};
+      });
     }
-  }
-  out.admission_start[admissions] = out.tokens.size();
-  out.counts.rows_in = static_cast<int64_t>(merged.events.size());
+  });
+  const auto events = static_cast<int64_t>(merged.events.size());
+  out.counts.rows_in = events;
   out.counts.rows_out = static_cast<int64_t>(out.tokens.size());
-  out.counts.note("time_bin tokens added", bin_tokens);
+  out.counts.note("time_bin tokens added", out.counts.rows_out - events);
   return out;
 }
 
-Table tokens_final_rows(const TokensFinal& tokens, const EventsMerged& merged,
-                        const StgAdmissions& admissions,
-                        const std::shared_ptr<const CodeBook>& codes, size_t begin, size_t end) {
-  Table table = empty_timeline_table("final_seq", codes, end - begin);
-  for (size_t t = begin; t < end; ++t) {
-    const Token& token = tokens.tokens[t];
-    MergedEvent row = merged.events[token.event];
-    if (token.bin >= 0) {  // a bin token carries its event's times, with its own code and type
-      row.code = tokens.bin_codes[token.bin];
-      row.type = CodeType::TimeBin;
+void tokens_final_rows(Table& table, const TokensFinal& tokens, const EventsMerged& merged,
+                       const StgAdmissions& admissions, size_t begin, size_t end, int threads) {
+  resize_timeline_rows(table, end - begin);
+  parallel_for(end - begin, threads, [&](size_t first, size_t last) {
+    for (size_t row = first; row < last; ++row) {
+      const size_t t = begin + row;
+      const Token& token = tokens.tokens[t];
+      MergedEvent event = merged.events[token.event];
+      if (token.bin >= 0) {  // a bin token carries its event's times, with its own code and type
+        event.code = tokens.bin_codes[token.bin];
+        event.type = CodeType::TimeBin;
+      }
+      set_timeline_row(table, row, event, admissions,
+                       static_cast<int64_t>(t - tokens.admission_start[event.admission]) + 1);
     }
-    append_timeline_row(table, row, admissions,
-                        static_cast<int64_t>(t - tokens.admission_start[row.admission]) + 1);
-  }
-  return table;
+  });
 }
 
 }  // namespace ehrtok

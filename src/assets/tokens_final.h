@@ -33,12 +33,13 @@ struct TokensFinal {
   AssetCounts counts;
 };
 
-TokensFinal build_tokens_final(const EventsMerged& merged, CodeBook& codes,
-                               const TimeBins& bins = {});
+TokensFinal build_tokens_final(const EventsMerged& merged, const StgAdmissions& admissions,
+                               CodeBook& codes, const TimeBins& bins = {}, int threads = 1);
 
-// Output columns for tokens [begin, end) (events_merged's columns with final_seq).
-Table tokens_final_rows(const TokensFinal& tokens, const EventsMerged& merged,
-                        const StgAdmissions& admissions,
-                        const std::shared_ptr<const CodeBook>& codes, size_t begin, size_t end);
+// Replaces the rows of `table` (made by empty_timeline_table("final_seq", ...)) with the output
+// columns for tokens [begin, end) (events_merged's columns with final_seq), on `threads` threads;
+// the table's memory is reused.
+void tokens_final_rows(Table& table, const TokensFinal& tokens, const EventsMerged& merged,
+                       const StgAdmissions& admissions, size_t begin, size_t end, int threads = 1);
 
 }  // namespace ehrtok

@@ -3,20 +3,42 @@
 #include <absl/container/flat_hash_map.h>
 
 namespace ehrtok::parquet {
+namespace {
 
-ChunkDictionary build_chunk_dictionary(const ColumnSlice& slice) {
+// Numbers the codes of the slice's non-NULL rows in order of first use; `local_of(code)` is the
+// slot holding a code's chunk index (kNone until it is first used).
+constexpr uint32_t kNone = UINT32_MAX;
+
+template <class LocalOf>
+ChunkDictionary number_codes(const ColumnSlice& slice, LocalOf local_of) {
   const Column& column = *slice.column;
   ChunkDictionary dict;
   dict.indices.reserve(slice.length);
-  absl::flat_hash_map<uint32_t, uint32_t> local_of;
   for (size_t row = slice.offset; row < slice.offset + slice.length; ++row) {
     if (column.is_null(row)) continue;
     const uint32_t code = column.codes[row];
-    const auto [it, inserted] = local_of.try_emplace(code, dict.global_codes.size());
-    if (inserted) dict.global_codes.push_back(code);
-    dict.indices.push_back(it->second);
+    uint32_t& local = local_of(code);
+    if (local == kNone) {
+      local = static_cast<uint32_t>(dict.global_codes.size());
+      dict.global_codes.push_back(code);
+    }
+    dict.indices.push_back(local);
   }
   return dict;
+}
+
+}  // namespace
+
+ChunkDictionary build_chunk_dictionary(const ColumnSlice& slice) {
+  const size_t codes = slice.column->dictionary ? slice.column->dictionary->size() : 0;
+  if (codes <= slice.length) {  // a table indexed by code costs no more than the rows
+    std::vector<uint32_t> local(codes, kNone);
+    return number_codes(slice, [&](uint32_t code) -> uint32_t& { return local.at(code); });
+  }
+  absl::flat_hash_map<uint32_t, uint32_t> local;
+  return number_codes(slice, [&](uint32_t code) -> uint32_t& {
+    return local.try_emplace(code, kNone).first->second;
+  });
 }
 
 }  // namespace ehrtok::parquet

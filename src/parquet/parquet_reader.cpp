@@ -31,40 +31,47 @@ PageScratch& thread_scratch() {
   return scratch;
 }
 
-// An output column of `rows` rows, ready for chunks to be decoded into it.
-Column allocate_column(const Field& field, size_t rows) {
-  Column column(field.type);
+// Makes `column` an output column of `field` with `rows` zeroed rows, ready for chunks to be
+// decoded into it. Memory the column already holds is reused.
+void allocate_column(const Field& field, size_t rows, Column& column) {
+  auto zeroed = [rows](auto& values) {
+    values.clear();
+    values.resize(rows);
+  };
+  column.type = field.type;
+  column.dictionary.reset();
   switch (field.type) {
     case ColumnType::Int64:
     case ColumnType::Timestamp:
-      column.ints.resize(rows);
+      zeroed(column.ints);
       break;
     case ColumnType::Double:
-      column.doubles.resize(rows);
+      zeroed(column.doubles);
       break;
     case ColumnType::String:
-      column.codes.resize(rows);
+      zeroed(column.codes);
       break;
   }
-  if (field.nullable) column.valid.resize(rows);
-  return column;
+  if (field.nullable)
+    zeroed(column.valid);
+  else
+    column.valid.clear();
 }
 
-// The table of `columns` with `rows` rows allocated. Allocating is mostly the kernel providing
-// zeroed pages, so columns are allocated in parallel too.
-Table allocate_table(const std::string& path, const std::vector<Field>& schema,
-                     const std::vector<size_t>& columns, size_t rows, int threads) {
-  Table table;
+// Makes `table` the table of `columns` with `rows` rows allocated, reusing its memory. Fresh
+// memory is mostly the kernel providing zeroed pages, so columns are allocated in parallel.
+void allocate_table(const std::string& path, const std::vector<Field>& schema,
+                    const std::vector<size_t>& columns, size_t rows, int threads, Table& table) {
+  table.fields.clear();
   for (size_t c : columns) table.fields.push_back(schema[c]);
   table.columns.resize(columns.size());
   try {
     parallel_each(columns.size(), threads,
-                  [&](size_t j) { table.columns[j] = allocate_column(table.fields[j], rows); });
+                  [&](size_t j) { allocate_column(table.fields[j], rows, table.columns[j]); });
   } catch (const std::exception& e) {  // bad_alloc or length_error: a hostile row count
     throw InputError(path + ": cannot allocate " + std::to_string(rows) + " rows (" + e.what() +
                      ")");
   }
-  return table;
 }
 
 // Chunk dictionary index -> code of `dictionary`, interning the chunk's strings in order of first
@@ -193,22 +200,31 @@ std::optional<std::pair<int64_t, int64_t>> FileReader::int_range(size_t row_grou
 }
 
 Table FileReader::read_row_group(size_t row_group, const std::vector<std::string>& columns) const {
+  Table table;
+  read_row_group(row_group, columns, table);
+  return table;
+}
+
+void FileReader::read_row_group(size_t row_group, const std::vector<std::string>& columns,
+                                Table& into) const {
   row_group_num_rows(row_group);  // range check
-  return read_row_groups(row_group, row_group + 1, column_indices(columns), 1);
+  read_row_groups(row_group, row_group + 1, column_indices(columns), 1, into);
 }
 
 Table FileReader::read(const std::vector<std::string>& columns, int threads) const {
-  return read_row_groups(0, num_row_groups(), column_indices(columns), threads);
+  Table table;
+  read_row_groups(0, num_row_groups(), column_indices(columns), threads, table);
+  return table;
 }
 
-Table FileReader::read_row_groups(size_t first, size_t last, const std::vector<size_t>& columns,
-                                  int threads) const {
+void FileReader::read_row_groups(size_t first, size_t last, const std::vector<size_t>& columns,
+                                 int threads, Table& table) const {
   const auto& schema = metadata_->schema;
   // Row ranges of the row groups within the table read.
   std::vector<size_t> starts;
   for (size_t group = first; group <= last; ++group)
     starts.push_back(first_rows_[group] - first_rows_[first]);
-  Table table = allocate_table(path_, schema, columns, starts.back(), threads);
+  allocate_table(path_, schema, columns, starts.back(), threads, table);
 
   std::vector<std::vector<DecodedChunk>> decoded(last - first,
                                                  std::vector<DecodedChunk>(columns.size()));
@@ -232,7 +248,6 @@ Table FileReader::read_row_groups(size_t first, size_t last, const std::vector<s
     }
   });
   finish_columns(table, decoded, starts, threads);
-  return table;
 }
 
 Table read_table(const std::string& path, const std::vector<std::string>& columns, int threads) {

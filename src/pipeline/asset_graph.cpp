@@ -48,7 +48,8 @@ const std::vector<AssetDecl>& asset_graph() {
       {"events_merged",
        {"stg_admissions", "stg_diagnoses", "stg_procedures", "stg_medications", "stg_labs"},
        "events_merged.parquet",
-       {"row_group_rows"}},
+       {"row_group_rows"},
+       2},  // 2: time_offset_hours of fractional seconds rounded once
       {"tokens_final",
        {"events_merged", "stg_admissions"},
        "tokens_final.parquet",

@@ -8,6 +8,7 @@
 #include "assets/stg_labs.h"
 #include "assets/stg_medications.h"
 #include "assets/stg_procedures.h"
+#include "assets/timeline_rows.h"
 #include "io/atomic_output.h"
 #include "io/byte_source.h"
 #include "parquet/parquet_writer.h"
@@ -40,25 +41,34 @@ json raw_table_json(const mimic::RawTable& raw) {
           {"rejected_by_reason", reasons}};
 }
 
-// Writes a Parquet asset row group by row group; `rows_of(begin, end)` builds the columns.
-template <class RowsOf>
+// Writes a Parquet asset of `table`'s schema row group by row group: `fill(table, begin, end)`
+// replaces the table's rows with rows [begin, end). The next row group is filled on another
+// thread while the current one is encoded; the two tables are reused for every row group.
+template <class Fill>
 void write_parquet_asset(const std::filesystem::path& path, size_t rows, const RunState& s,
-                         RowsOf rows_of) {
-  const size_t row_group_rows = s.options.row_group_rows;
+                         Table table, Fill fill) {
   s.meter->total = static_cast<int64_t>(rows);
+  const size_t step = s.options.row_group_rows;
   AtomicOutput output(path);
   {
-    Table first = rows_of(0, std::min(rows, row_group_rows));
-    parquet::FileWriter writer(output.temp_path().string(), first.fields, {.threads = s.threads});
-    auto write = [&](const Table& t) {
+    parquet::FileWriter writer(output.temp_path().string(), table.fields, {.threads = s.threads});
+    Table next = table;  // still empty: the schema and the string columns' dictionaries
+    fill(table, 0, std::min(rows, step));  // an empty asset still gets one (empty) row group
+    for (size_t begin = 0;;) {
+      const size_t end = std::min(rows, begin + step);
+      std::future<void> filled;
+      if (end < rows)
+        filled = std::async(std::launch::async,
+                            [&, end] { fill(next, end, std::min(rows, end + step)); });
       std::vector<ColumnSlice> slices;
-      for (const auto& c : t.columns) slices.push_back({&c, 0, t.num_rows()});
+      for (const auto& c : table.columns) slices.push_back({&c, 0, table.num_rows()});
       writer.write_row_group(slices);
-      s.meter->done += static_cast<int64_t>(t.num_rows());
-    };
-    write(first);
-    for (size_t begin = row_group_rows; begin < rows; begin += row_group_rows)
-      write(rows_of(begin, std::min(rows, begin + row_group_rows)));
+      s.meter->done += static_cast<int64_t>(table.num_rows());
+      if (!filled.valid()) break;
+      filled.get();
+      std::swap(table, next);
+      begin = end;
+    }
     writer.finish();
   }
   output.commit();
@@ -144,17 +154,21 @@ AssetCounts events_merged(const AssetDecl& asset, RunState& s, json&) {
   s.merged = build_events_merged({&s.staged.at("stg_diagnoses"), &s.staged.at("stg_procedures"),
                                   &s.staged.at("stg_medications"), &s.staged.at("stg_labs")},
                                  *s.admissions, *s.codes, s.threads);
-  write_parquet_asset(s.out(asset.output), s.merged->events.size(), s, [&](size_t b, size_t e) {
-    return events_merged_rows(*s.merged, *s.admissions, s.codes, b, e);
-  });
+  write_parquet_asset(s.out(asset.output), s.merged->events.size(), s,
+                      empty_timeline_table("event_seq", s.codes),
+                      [&](Table& table, size_t b, size_t e) {
+                        events_merged_rows(table, *s.merged, *s.admissions, b, e, s.threads);
+                      });
   return s.merged->counts;
 }
 
 AssetCounts tokens_final(const AssetDecl& asset, RunState& s, json&) {
-  s.tokens = build_tokens_final(*s.merged, *s.codes, s.options.time_bins);
-  write_parquet_asset(s.out(asset.output), s.tokens->tokens.size(), s, [&](size_t b, size_t e) {
-    return tokens_final_rows(*s.tokens, *s.merged, *s.admissions, s.codes, b, e);
-  });
+  s.tokens = build_tokens_final(*s.merged, *s.admissions, *s.codes, s.options.time_bins, s.threads);
+  write_parquet_asset(
+      s.out(asset.output), s.tokens->tokens.size(), s, empty_timeline_table("final_seq", s.codes),
+      [&](Table& table, size_t b, size_t e) {
+        tokens_final_rows(table, *s.tokens, *s.merged, *s.admissions, b, e, s.threads);
+      });
   return s.tokens->counts;
 }
 
