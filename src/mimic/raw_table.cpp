@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+
 #include "io/byte_source.h"
 #include "io/csv_scanner.h"
 #include "io/input_error.h"
@@ -199,18 +203,30 @@ void account(ParsedChunk& chunk, RawTable& raw,
   next_line += chunk.lines;
 }
 
+// The capacity for `needed` rows when the file's rows are expected to number `expected`: the
+// expected count (plus 2%) rather than a doubling, so that a big table holds little unused
+// memory and is moved few times; at least 1.25x the old capacity, so that a low estimate still
+// grows geometrically.
+size_t grown_capacity(size_t capacity, size_t needed, double expected) {
+  return std::max({needed, capacity + capacity / 4, static_cast<size_t>(expected * 1.02)});
+}
+
 template <class T>
-void append(BigVector<T>& to, const BigVector<T>& from) {
+void append(BigVector<T>& to, const BigVector<T>& from, double expected_rows) {
+  if (from.empty()) return;
+  if (to.size() + from.size() > to.capacity())
+    to.reserve(grown_capacity(to.capacity(), to.size() + from.size(), expected_rows));
   to.insert(to.end(), from.begin(), from.end());
 }
 
-void append(Table& table, const Table& chunk) {
+// Appends a parsed chunk. `expected_rows` estimates the rows of the whole file.
+void append(Table& table, const Table& chunk, double expected_rows) {
   for (size_t c = 0; c < table.columns.size(); ++c) {
     const Column& from = chunk.columns[c];
-    append(table.columns[c].valid, from.valid);
-    append(table.columns[c].ints, from.ints);
-    append(table.columns[c].doubles, from.doubles);
-    append(table.columns[c].codes, from.codes);
+    append(table.columns[c].valid, from.valid, expected_rows);
+    append(table.columns[c].ints, from.ints, expected_rows);
+    append(table.columns[c].doubles, from.doubles, expected_rows);
+    append(table.columns[c].codes, from.codes, expected_rows);
   }
 }
 
@@ -230,6 +246,8 @@ RawTable load_raw_table(const TableSpec& spec, const std::filesystem::path& hosp
     raw.table.columns[c].dictionary = dictionaries[c];
   }
 
+  const auto file_bytes = static_cast<double>(std::filesystem::file_size(path));
+  std::atomic<uint64_t> bytes_read{0};  // of the file, by the producer
   CsvChunker chunker(open_byte_source(path), raw.file);
   const ChunkParser parser(spec, chunker.header(), raw.file);
   int64_t next_line = chunker.first_data_line();
@@ -237,13 +255,18 @@ RawTable load_raw_table(const TableSpec& spec, const std::filesystem::path& hosp
       threads,
       [&] {
         auto chunk = chunker.next();
-        if (bytes_done) bytes_done->store(static_cast<int64_t>(chunker.bytes_consumed()));
+        bytes_read = chunker.bytes_consumed();
+        if (bytes_done) bytes_done->store(static_cast<int64_t>(bytes_read));
         return chunk;
       },
       [&](const CsvChunk& chunk) { return parser.parse(chunk); },
       [&](ParsedChunk&& chunk) {
         account(chunk, raw, dictionaries, next_line);
-        append(raw.table, chunk.table);
+        // Rows so far scaled by the share of the file read so far (the producer reads a few
+        // chunks ahead, so this errs low).
+        const auto rows = static_cast<double>(raw.table.num_rows() + chunk.table.num_rows());
+        const auto read = static_cast<double>(std::max<uint64_t>(1, bytes_read));
+        append(raw.table, chunk.table, rows * std::max(1.0, file_bytes / read));
       });
   raw.bytes_read = static_cast<int64_t>(chunker.bytes_consumed());
   return raw;
