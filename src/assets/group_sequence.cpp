@@ -5,12 +5,13 @@
 #include <absl/container/flat_hash_map.h>
 
 #include "assets/staged_events.h"
+#include "util/parallel_for.h"
 
 namespace ehrtok {
 
 BigVector<int64_t> sequence_within_groups(const BigVector<int64_t>& subject,
                                           const BigVector<int64_t>& hadm,
-                                          const BigVector<int64_t>& time) {
+                                          const BigVector<int64_t>& time, int threads) {
   const size_t n = subject.size();
   // Dense group ids in order of first appearance.
   absl::flat_hash_map<std::pair<int64_t, int64_t>, uint32_t> group_of_key;
@@ -39,12 +40,14 @@ BigVector<int64_t> sequence_within_groups(const BigVector<int64_t>& subject,
   // maps kNullTime to the maximum.
   auto key = [&](uint32_t r) { return static_cast<uint64_t>(time[r]) - 1 - (uint64_t{1} << 63); };
   BigVector<int64_t> seq(n);
-  for (size_t g = 0; g + 1 < start.size(); ++g) {
-    auto first = rows.begin() + start[g], last = rows.begin() + start[g + 1];
-    std::stable_sort(first, last, [&](uint32_t a, uint32_t b) { return key(a) < key(b); });
-    int64_t next = 1;
-    for (auto it = first; it != last; ++it) seq[*it] = next++;
-  }
+  parallel_for(start.size() - 1, threads, [&](size_t first_group, size_t last_group) {
+    for (size_t g = first_group; g < last_group; ++g) {
+      auto first = rows.begin() + start[g], last = rows.begin() + start[g + 1];
+      std::stable_sort(first, last, [&](uint32_t a, uint32_t b) { return key(a) < key(b); });
+      int64_t next = 1;
+      for (auto it = first; it != last; ++it) seq[*it] = next++;
+    }
+  });
   return seq;
 }
 

@@ -11,9 +11,10 @@ namespace ehrtok {
 
 // For rows i with keys (subject[i], hadm[i]) and times time[i] (kNullTime = NULL), returns
 // seq[i] = 1 + number of rows of the same group that come before row i in the order
-// (time NULLs last, i). Linear bucketing by group, then a small sort per group.
+// (time NULLs last, i). Linear bucketing by group, then a small sort per group (groups sorted on
+// `threads` threads).
 BigVector<int64_t> sequence_within_groups(const BigVector<int64_t>& subject,
                                           const BigVector<int64_t>& hadm,
-                                          const BigVector<int64_t>& time);
+                                          const BigVector<int64_t>& time, int threads = 1);
 
 }  // namespace ehrtok

@@ -7,6 +7,7 @@
 
 #include "assets/code_mapper.h"
 #include "assets/group_sequence.h"
+#include "util/parallel_for.h"
 
 namespace ehrtok {
 namespace {
@@ -29,17 +30,25 @@ class LabCodes {
   // Slot of a top item, or -1.
   int64_t slot(int64_t itemid) const { return index_.slot(itemid); }
 
-  // An item without quantiles puts every value in the last bin (SPEC.md).
-  uint32_t code(size_t slot, bool null, double value) {
+  // The code's key: its item's slot and bin (0 for a NULL value). An item without quantiles puts
+  // every value in the last bin (SPEC.md). Safe on any thread.
+  uint32_t key(size_t slot, bool null, double value) const {
     const auto& cuts = cuts_[slot];
     const int bin = null ? 0
                     : cuts.empty()
                         ? bins_
                         : quantile_bin(cuts.data(), static_cast<int>(cuts.size()), value);
-    uint32_t& id = ids_[slot * (bins_ + 1) + bin];
-    if (id == UINT32_MAX)
+    return static_cast<uint32_t>(slot * (bins_ + 1) + bin);
+  }
+
+  // The CodeBook id of a key, interned on first use.
+  uint32_t code(uint32_t key) {
+    uint32_t& id = ids_[key];
+    if (id == UINT32_MAX) {
+      const auto slot = key / (bins_ + 1), bin = key % (bins_ + 1);
       id = book_.intern(bin == 0 ? fmt::format("LAB:{}_NULL", items_[slot])
                                  : fmt::format("LAB:{}_Q{}", items_[slot], bin));
+    }
     return id;
   }
 
@@ -86,11 +95,18 @@ class Reclaimer {
   absl::flat_hash_map<int64_t, std::pair<uint32_t, uint32_t>> runs_;
 };
 
+// A contiguous range of labevents rows, decided on one thread.
+struct RowRange {
+  size_t begin = 0, end = 0;
+  size_t first_out = 0;  // where its kept rows go in stg_labs
+  int64_t kept = 0, not_top = 0, not_reclaimed = 0, reclaimed = 0;
+};
+
 }  // namespace
 
 StagedEvents build_stg_labs(const mimic::RawTable& labevents, const TopLabs& top,
                             const LabQuantiles& quantiles, const StgAdmissions& admissions,
-                            CodeBook& codes, const StgLabsOptions& options) {
+                            CodeBook& codes, const StgLabsOptions& options, int threads) {
   const Table& t = labevents.table;
   const Column& subject = t.column("subject_id");
   const Column& hadm = t.column("hadm_id");
@@ -100,31 +116,73 @@ StagedEvents build_stg_labs(const mimic::RawTable& labevents, const TopLabs& top
   LabCodes lab_codes(top, quantiles, codes);
   const Reclaimer reclaimer(admissions, options.reclaim_window_micros);
 
-  StagedEvents out;
-  out.type = CodeType::Lab;
-  out.reserve(t.num_rows());
-  int64_t not_top = 0, not_reclaimed = 0, reclaimed = 0;
-  for (size_t r = 0; r < t.num_rows(); ++r) {
+  // The top-item slot of row r and the hadm_id it gets, counted in `range`; slot -1 or hadm_id
+  // kNullId when the row is dropped.
+  auto decide = [&](size_t r, RowRange& range, int64_t& hadm_id) -> int64_t {
     const int64_t slot = itemid.is_null(r) ? -1 : lab_codes.slot(itemid.ints[r]);
     if (slot < 0) {
-      ++not_top;
-      continue;
+      ++range.not_top;
+      return slot;
     }
-    int64_t hadm_id = value_or(hadm, r, kNullId);
+    hadm_id = value_or(hadm, r, kNullId);
     if (hadm_id == kNullId) {
       if (!subject.is_null(r) && !charttime.is_null(r))
         hadm_id = reclaimer.reclaim(subject.ints[r], charttime.ints[r]);
       if (hadm_id == kNullId) {
-        ++not_reclaimed;
-        continue;
+        ++range.not_reclaimed;
+        return slot;
       }
-      ++reclaimed;
+      ++range.reclaimed;
     }
-    out.push(value_or(subject, r, kNullId), hadm_id, value_or(charttime, r, kNullTime), 0,
-             lab_codes.code(static_cast<size_t>(slot), valuenum.is_null(r),
-                            valuenum.is_null(r) ? 0 : valuenum.doubles[r]));
+    ++range.kept;
+    return slot;
+  };
+
+  // Each range counts its kept rows, then writes them at its place (code keys for now), both on
+  // all threads; then the keys become codes in row order, so that codes are interned in the
+  // order of a single pass.
+  const size_t n = t.num_rows(), parts = static_cast<size_t>(std::max(threads, 1));
+  std::vector<RowRange> ranges(parts);
+  for (size_t p = 0; p < parts; ++p)
+    ranges[p] = {.begin = n * p / parts, .end = n * (p + 1) / parts};
+  parallel_each(parts, threads, [&](size_t p) {
+    int64_t hadm_id = kNullId;
+    for (size_t r = ranges[p].begin; r < ranges[p].end; ++r) decide(r, ranges[p], hadm_id);
+  });
+  StagedEvents out;
+  out.type = CodeType::Lab;
+  size_t kept = 0;
+  for (auto& range : ranges) {
+    range.first_out = kept;
+    kept += static_cast<size_t>(range.kept);
   }
-  out.seq_num = sequence_within_groups(out.subject_id, out.hadm_id, out.event_time);
+  out.subject_id.resize(kept);
+  out.hadm_id.resize(kept);
+  out.event_time.resize(kept);
+  out.code.resize(kept);
+  parallel_each(parts, threads, [&](size_t p) {
+    RowRange recount;
+    size_t o = ranges[p].first_out;
+    for (size_t r = ranges[p].begin; r < ranges[p].end; ++r) {
+      int64_t hadm_id = kNullId;
+      const int64_t slot = decide(r, recount, hadm_id);
+      if (slot < 0 || hadm_id == kNullId) continue;
+      out.subject_id[o] = value_or(subject, r, kNullId);
+      out.hadm_id[o] = hadm_id;
+      out.event_time[o] = value_or(charttime, r, kNullTime);
+      out.code[o++] = lab_codes.key(static_cast<size_t>(slot), valuenum.is_null(r),
+                                    valuenum.is_null(r) ? 0 : valuenum.doubles[r]);
+    }
+  });
+  for (auto& code : out.code) code = lab_codes.code(code);
+  out.seq_num = sequence_within_groups(out.subject_id, out.hadm_id, out.event_time, threads);
+
+  int64_t not_top = 0, not_reclaimed = 0, reclaimed = 0;
+  for (const auto& range : ranges) {
+    not_top += range.not_top;
+    not_reclaimed += range.not_reclaimed;
+    reclaimed += range.reclaimed;
+  }
   out.counts.rows_in = labevents.rows_kept();
   out.counts.rows_out = static_cast<int64_t>(out.size());
   out.counts.drop("itemid not in top_200_labs", not_top);

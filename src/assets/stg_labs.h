@@ -16,9 +16,10 @@ struct StgLabsOptions {
   int64_t reclaim_window_micros = 24 * 3600 * int64_t{1'000'000};
 };
 
-// Values bin into _Q1.._Q<n>, n = the number of lab_quantiles cut points + 1.
+// Values bin into _Q1.._Q<n>, n = the number of lab_quantiles cut points + 1. Rows are decided
+// on `threads` threads; the result does not depend on it.
 StagedEvents build_stg_labs(const mimic::RawTable& labevents, const TopLabs& top,
                             const LabQuantiles& quantiles, const StgAdmissions& admissions,
-                            CodeBook& codes, const StgLabsOptions& options = {});
+                            CodeBook& codes, const StgLabsOptions& options = {}, int threads = 1);
 
 }  // namespace ehrtok

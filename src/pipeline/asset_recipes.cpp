@@ -146,7 +146,7 @@ AssetCounts stg_medications(const AssetDecl& asset, RunState& s, json&) {
 
 AssetCounts stg_labs(const AssetDecl& asset, RunState& s, json&) {
   return (s.staged[asset.name] = build_stg_labs(s.raw.at("raw_labevents"), *s.top, *s.quantiles,
-                                                *s.admissions, *s.codes, s.options.labs))
+                                                *s.admissions, *s.codes, s.options.labs, s.threads))
       .counts;
 }
 
