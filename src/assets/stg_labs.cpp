@@ -106,7 +106,8 @@ struct RowRange {
 
 StagedEvents build_stg_labs(const mimic::RawTable& labevents, const TopLabs& top,
                             const LabQuantiles& quantiles, const StgAdmissions& admissions,
-                            CodeBook& codes, const StgLabsOptions& options, int threads) {
+                            CodeBook& codes, const StgLabsOptions& options, int threads,
+                            const std::function<void()>& done_reading) {
   const Table& t = labevents.table;
   const Column& subject = t.column("subject_id");
   const Column& hadm = t.column("hadm_id");
@@ -174,6 +175,9 @@ StagedEvents build_stg_labs(const mimic::RawTable& labevents, const TopLabs& top
                                     valuenum.is_null(r) ? 0 : valuenum.doubles[r]);
     }
   });
+  out.counts.rows_in = labevents.rows_kept();
+  if (done_reading) done_reading();  // `labevents` may be gone from here on
+
   for (auto& code : out.code) code = lab_codes.code(code);
   out.seq_num = sequence_within_groups(out.subject_id, out.hadm_id, out.event_time, threads);
 
@@ -183,7 +187,6 @@ StagedEvents build_stg_labs(const mimic::RawTable& labevents, const TopLabs& top
     not_reclaimed += range.not_reclaimed;
     reclaimed += range.reclaimed;
   }
-  out.counts.rows_in = labevents.rows_kept();
   out.counts.rows_out = static_cast<int64_t>(out.size());
   out.counts.drop("itemid not in top_200_labs", not_top);
   out.counts.drop("hadm_id NULL and no admission within the reclaim window", not_reclaimed);

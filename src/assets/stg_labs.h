@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 
 #include "assets/lab_quantiles.h"
 #include "assets/staged_events.h"
@@ -17,9 +18,11 @@ struct StgLabsOptions {
 };
 
 // Values bin into _Q1.._Q<n>, n = the number of lab_quantiles cut points + 1. Rows are decided
-// on `threads` threads; the result does not depend on it.
+// on `threads` threads; the result does not depend on it. `done_reading` is called as soon as
+// `labevents` is no longer read, so that the caller can free it.
 StagedEvents build_stg_labs(const mimic::RawTable& labevents, const TopLabs& top,
                             const LabQuantiles& quantiles, const StgAdmissions& admissions,
-                            CodeBook& codes, const StgLabsOptions& options = {}, int threads = 1);
+                            CodeBook& codes, const StgLabsOptions& options = {}, int threads = 1,
+                            const std::function<void()>& done_reading = {});
 
 }  // namespace ehrtok

@@ -145,8 +145,10 @@ AssetCounts stg_medications(const AssetDecl& asset, RunState& s, json&) {
 }
 
 AssetCounts stg_labs(const AssetDecl& asset, RunState& s, json&) {
+  // The imported labevents are the largest table of a run: freed as soon as the rows are read.
   return (s.staged[asset.name] = build_stg_labs(s.raw.at("raw_labevents"), *s.top, *s.quantiles,
-                                                *s.admissions, *s.codes, s.options.labs, s.threads))
+                                                *s.admissions, *s.codes, s.options.labs, s.threads,
+                                                [&] { s.done_reading("raw_labevents"); }))
       .counts;
 }
 

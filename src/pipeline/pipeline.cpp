@@ -247,6 +247,14 @@ json materialize(const RunOptions& options, const MaterializeRequest& request,
         listener->asset_finished(summary(name, "skip", "up to date", status.record->rows, 0));
       continue;
     }
+    // An input no later asset reads is released once this asset is built, or earlier when its
+    // recipe says it has finished reading it.
+    const auto release_if_last = [&last, &pending, &state, i](const std::string& in) {
+      if (!last.contains(in) || last.at(in) != i) return;
+      pending.settle(in);  // its background write reads it
+      state.release(in);
+    };
+    state.done_reading = release_if_last;
     ProgressMeter meter;
     state.meter = &meter;
     if (listener) listener->asset_started(name, asset_action_name(action), meter);
@@ -289,11 +297,7 @@ json materialize(const RunOptions& options, const MaterializeRequest& request,
             name, "build", "built", built[name].value("rows_out", int64_t{0}), watch.seconds()));
     }
     state.meter = nullptr;
-    for (const auto& in : order[i].inputs)
-      if (last.contains(in) && last.at(in) == i) {
-        pending.settle(in);  // its background write reads it
-        state.release(in);
-      }
+    for (const auto& in : order[i].inputs) release_if_last(in);
   }
   pending.settle_all();
   json report = assemble_report(options, threads, statuses, plan, built);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <future>
 #include <map>
 #include <memory>
@@ -26,7 +27,10 @@ struct RunState {
 
   const RunOptions& options;
   int threads;
-  ProgressMeter* meter = nullptr;              // the current asset's
+  ProgressMeter* meter = nullptr;  // the current asset's
+  // Called by a recipe that has finished reading one of its inputs: the input is freed at once
+  // when no later asset reads it (set by materialize for the current asset).
+  std::function<void(const std::string&)> done_reading = [](const std::string&) {};
   std::map<std::string, mimic::RawTable> raw;  // by asset name, e.g. "raw_labevents"
   std::optional<TopLabs> top;
   std::optional<LabQuantiles> quantiles;
