@@ -35,7 +35,7 @@ BigVector<int64_t> sequence_within_groups(const BigVector<int64_t>& subject,
   std::vector<uint32_t> rows(n);
   std::vector<uint32_t> fill(start.begin(), start.end() - 1);
   for (size_t i = 0; i < n; ++i) rows[fill[group[i]]++] = static_cast<uint32_t>(i);
-  group = {};  // freed before seq is allocated
+  std::vector<uint32_t>().swap(group);  // freed before seq is allocated
 
   // NULL times (kNullTime, the minimum) must sort last: compare as unsigned after a shift that
   // maps kNullTime to the maximum.
