@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "io/input_error.h"
@@ -29,6 +30,29 @@ TEST(RawTable, FindsColumnsByNameInAnyOrderAndIgnoresExtraColumns) {
     EXPECT_TRUE(t.table.column("hadm_id").is_null(1));
     EXPECT_TRUE(t.table.column("drug").is_null(1));
     EXPECT_TRUE(t.table.column("starttime").is_null(1));
+  }
+}
+
+// A column keeps no validity bytes while it has no NULL; a NULL in a later chunk (the file is
+// over the 8 MB chunk size) brings in the 1s of all rows before it.
+TEST(RawTable, ValidityOnlyForColumnsWithNulls) {
+  TempDir dir;
+  std::string csv = "labevent_id,subject_id,hadm_id,itemid,charttime,valuenum\n";
+  const int rows = 250000;
+  for (int i = 0; i < rows; ++i)
+    csv += std::to_string(i) + ",10000032," + (i + 1 == rows ? "" : "22595853") +
+           ",50912,2180-05-06 22:23:00,1.25\n";
+  ASSERT_GT(csv.size(), size_t{8} << 20);
+  write_file(dir.path() / "labevents.csv", csv);
+  for (int threads : {1, 2}) {
+    const RawTable t = load_raw_table(labevents(), dir.path(), threads);
+    ASSERT_EQ(t.rows_kept(), rows);
+    EXPECT_TRUE(t.table.column("valuenum").valid.empty());
+    const Column& hadm = t.table.column("hadm_id");
+    ASSERT_EQ(hadm.valid.size(), static_cast<size_t>(rows));
+    EXPECT_EQ(std::count(hadm.valid.begin(), hadm.valid.end(), 0), 1);
+    EXPECT_TRUE(hadm.is_null(rows - 1));
+    EXPECT_EQ(hadm.ints[0], 22595853);
   }
 }
 

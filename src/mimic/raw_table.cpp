@@ -219,11 +219,25 @@ void append(BigVector<T>& to, const BigVector<T>& from, double expected_rows) {
   to.insert(to.end(), from.begin(), from.end());
 }
 
+// Appends a chunk's validity to a column of `rows` rows. The column keeps no validity while it
+// has no NULL (most MIMIC columns never have one: a byte per row saved); its first NULL brings
+// in the 1s of the rows before.
+void append_validity(Column& to, size_t rows, const BigVector<uint8_t>& from,
+                     double expected_rows) {
+  if (to.valid.empty()) {
+    if (std::find(from.begin(), from.end(), 0) == from.end()) return;
+    to.valid.reserve(grown_capacity(0, rows + from.size(), expected_rows));
+    to.valid.assign(rows, 1);
+  }
+  append(to.valid, from, expected_rows);
+}
+
 // Appends a parsed chunk. `expected_rows` estimates the rows of the whole file.
 void append(Table& table, const Table& chunk, double expected_rows) {
+  const size_t rows = table.num_rows();
   for (size_t c = 0; c < table.columns.size(); ++c) {
     const Column& from = chunk.columns[c];
-    append(table.columns[c].valid, from.valid, expected_rows);
+    append_validity(table.columns[c], rows, from.valid, expected_rows);
     append(table.columns[c].ints, from.ints, expected_rows);
     append(table.columns[c].doubles, from.doubles, expected_rows);
     append(table.columns[c].codes, from.codes, expected_rows);
