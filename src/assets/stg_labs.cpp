@@ -1,6 +1,7 @@
 #include "assets/stg_labs.h"
 
 #include <algorithm>
+#include <array>
 
 #include <absl/container/flat_hash_map.h>
 #include <fmt/format.h>
@@ -95,11 +96,17 @@ class Reclaimer {
   absl::flat_hash_map<int64_t, std::pair<uint32_t, uint32_t>> runs_;
 };
 
+// What becomes of a labevents row: dropped (not a top item; no hadm_id and no admission within
+// the window) or kept (reclaimed into an admission; with its own hadm_id).
+enum LabFate : size_t { kNotTop, kNotReclaimed, kReclaimed, kOriginal, kFates };
+
 // A contiguous range of labevents rows, decided on one thread.
 struct RowRange {
   size_t begin = 0, end = 0;
-  size_t first_out = 0;  // where its kept rows go in stg_labs
-  int64_t kept = 0, not_top = 0, not_reclaimed = 0, reclaimed = 0;
+  size_t first_out = 0;                // where its kept rows go in stg_labs
+  std::array<int64_t, kFates> rows{};  // by fate
+
+  int64_t kept() const { return rows[kReclaimed] + rows[kOriginal]; }
 };
 
 }  // namespace
@@ -117,26 +124,15 @@ StagedEvents build_stg_labs(const mimic::RawTable& labevents, const TopLabs& top
   LabCodes lab_codes(top, quantiles, codes);
   const Reclaimer reclaimer(admissions, options.reclaim_window_micros);
 
-  // The top-item slot of row r and the hadm_id it gets, counted in `range`; slot -1 or hadm_id
-  // kNullId when the row is dropped.
-  auto decide = [&](size_t r, RowRange& range, int64_t& hadm_id) -> int64_t {
-    const int64_t slot = itemid.is_null(r) ? -1 : lab_codes.slot(itemid.ints[r]);
-    if (slot < 0) {
-      ++range.not_top;
-      return slot;
-    }
+  // The fate of row r; a kept row also gets its top-item slot and hadm_id.
+  auto decide = [&](size_t r, int64_t& slot, int64_t& hadm_id) -> LabFate {
+    slot = itemid.is_null(r) ? -1 : lab_codes.slot(itemid.ints[r]);
+    if (slot < 0) return kNotTop;
     hadm_id = value_or(hadm, r, kNullId);
-    if (hadm_id == kNullId) {
-      if (!subject.is_null(r) && !charttime.is_null(r))
-        hadm_id = reclaimer.reclaim(subject.ints[r], charttime.ints[r]);
-      if (hadm_id == kNullId) {
-        ++range.not_reclaimed;
-        return slot;
-      }
-      ++range.reclaimed;
-    }
-    ++range.kept;
-    return slot;
+    if (hadm_id != kNullId) return kOriginal;
+    if (!subject.is_null(r) && !charttime.is_null(r))
+      hadm_id = reclaimer.reclaim(subject.ints[r], charttime.ints[r]);
+    return hadm_id == kNullId ? kNotReclaimed : kReclaimed;
   };
 
   // Each range counts its kept rows, then writes them at its place (code keys for now), both on
@@ -147,27 +143,27 @@ StagedEvents build_stg_labs(const mimic::RawTable& labevents, const TopLabs& top
   for (size_t p = 0; p < parts; ++p)
     ranges[p] = {.begin = n * p / parts, .end = n * (p + 1) / parts};
   parallel_each(parts, threads, [&](size_t p) {
-    int64_t hadm_id = kNullId;
-    for (size_t r = ranges[p].begin; r < ranges[p].end; ++r) decide(r, ranges[p], hadm_id);
+    int64_t slot = -1, hadm_id = kNullId;
+    for (size_t r = ranges[p].begin; r < ranges[p].end; ++r)
+      ++ranges[p].rows[decide(r, slot, hadm_id)];
   });
   StagedEvents out;
   out.type = CodeType::Lab;
   size_t kept = 0;
   for (auto& range : ranges) {
     range.first_out = kept;
-    kept += static_cast<size_t>(range.kept);
+    kept += static_cast<size_t>(range.kept());
   }
   out.subject_id.resize(kept);
   out.hadm_id.resize(kept);
   out.event_time.resize(kept);
   out.code.resize(kept);
   parallel_each(parts, threads, [&](size_t p) {
-    RowRange recount;
     size_t o = ranges[p].first_out;
+    int64_t slot = -1, hadm_id = kNullId;
     for (size_t r = ranges[p].begin; r < ranges[p].end; ++r) {
-      int64_t hadm_id = kNullId;
-      const int64_t slot = decide(r, recount, hadm_id);
-      if (slot < 0 || hadm_id == kNullId) continue;
+      const LabFate fate = decide(r, slot, hadm_id);
+      if (fate != kOriginal && fate != kReclaimed) continue;
       out.subject_id[o] = value_or(subject, r, kNullId);
       out.hadm_id[o] = hadm_id;
       out.event_time[o] = value_or(charttime, r, kNullTime);
@@ -181,16 +177,13 @@ StagedEvents build_stg_labs(const mimic::RawTable& labevents, const TopLabs& top
   for (auto& code : out.code) code = lab_codes.code(code);
   out.seq_num = sequence_within_groups(out.subject_id, out.hadm_id, out.event_time, threads);
 
-  int64_t not_top = 0, not_reclaimed = 0, reclaimed = 0;
-  for (const auto& range : ranges) {
-    not_top += range.not_top;
-    not_reclaimed += range.not_reclaimed;
-    reclaimed += range.reclaimed;
-  }
+  std::array<int64_t, kFates> rows{};
+  for (const auto& range : ranges)
+    for (size_t f = 0; f < kFates; ++f) rows[f] += range.rows[f];
   out.counts.rows_out = static_cast<int64_t>(out.size());
-  out.counts.drop("itemid not in top_200_labs", not_top);
-  out.counts.drop("hadm_id NULL and no admission within the reclaim window", not_reclaimed);
-  out.counts.note("reclaimed (hadm_id NULL, admission within the window)", reclaimed);
+  out.counts.drop("itemid not in top_200_labs", rows[kNotTop]);
+  out.counts.drop("hadm_id NULL and no admission within the reclaim window", rows[kNotReclaimed]);
+  out.counts.note("reclaimed (hadm_id NULL, admission within the window)", rows[kReclaimed]);
   return out;
 }
 

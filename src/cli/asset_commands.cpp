@@ -120,9 +120,9 @@ int AssetCommands::assets_command() {
                                                             : GraphFormat::Text;
     std::cout << graph_view(statuses, format);
   } else if (json_) {
-    std::cout << status_json(statuses, options).dump(2) << '\n';
+    std::cout << status_json(statuses).dump(2) << '\n';
   } else {
-    std::cout << status_table(statuses, options);
+    std::cout << status_table(statuses);
   }
   return 0;
 }

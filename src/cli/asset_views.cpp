@@ -20,19 +20,14 @@ std::string time_text(const std::string& iso) {
   return iso.substr(0, 10) + " " + iso.substr(11, 8);
 }
 
-int64_t current_bytes(const AssetStatus& s, const RunOptions& options) {
-  return s.stored_output.empty() ? -1 : stored_bytes(options.output_dir / s.stored_output);
-}
-
 }  // namespace
 
-std::string status_table(const std::vector<AssetStatus>& statuses, const RunOptions& options) {
+std::string status_table(const std::vector<AssetStatus>& statuses) {
   std::string out = fmt::format("{:<18} {:<11} {:>12} {:>10}  {:<19} {:>8}\n", "asset", "status",
                                 "rows", "size", "materialized", "seconds");
   for (const auto& s : statuses) {
     const auto& r = s.record;
-    const std::string size =
-        s.stored_output.empty() ? "in memory" : size_text(current_bytes(s, options));
+    const std::string size = s.stored_output.empty() ? "in memory" : size_text(s.stored_bytes);
     out +=
         fmt::format("{:<18} {:<11} {:>12} {:>10}  {:<19} {:>8}\n", s.asset->name,
                     asset_state_name(s.state), r ? std::to_string(r->rows) : "-", size,
@@ -42,7 +37,7 @@ std::string status_table(const std::vector<AssetStatus>& statuses, const RunOpti
   return out;
 }
 
-json status_json(const std::vector<AssetStatus>& statuses, const RunOptions& options) {
+json status_json(const std::vector<AssetStatus>& statuses) {
   json all = json::array();
   for (const auto& s : statuses) {
     json j = {{"asset", s.asset->name},
@@ -50,7 +45,7 @@ json status_json(const std::vector<AssetStatus>& statuses, const RunOptions& opt
               {"reasons", s.reasons},
               {"inputs", s.asset->inputs},
               {"stored_output", s.stored_output.empty() ? json() : json(s.stored_output)},
-              {"bytes", current_bytes(s, options)},
+              {"bytes", s.stored_bytes},
               {"fingerprint", s.expected.digest}};
     if (s.record) {
       j["rows"] = s.record->rows;

@@ -14,9 +14,8 @@ enum class GraphFormat { Text, Dot, Mermaid };
 
 // One row per asset: status, rows, stored size, last materialization, duration, and the reasons
 // of a missing or stale asset below it.
-std::string status_table(const std::vector<AssetStatus>& statuses, const RunOptions& options);
-nlohmann::ordered_json status_json(const std::vector<AssetStatus>& statuses,
-                                   const RunOptions& options);
+std::string status_table(const std::vector<AssetStatus>& statuses);
+nlohmann::ordered_json status_json(const std::vector<AssetStatus>& statuses);
 
 // The asset graph with each asset's status, as text, Graphviz DOT or Mermaid.
 std::string graph_view(const std::vector<AssetStatus>& statuses, GraphFormat format);

@@ -108,13 +108,6 @@ nlohmann::json read_run_report(const fs::path& dir) {
   }
 }
 
-void write_text(const fs::path& path, const std::string& text, AtomicOutput& output) {
-  std::ofstream out(output.temp_path(), std::ios::binary);
-  out << text;
-  out.close();
-  if (!out) throw std::runtime_error("cannot write " + path.string());
-}
-
 }  // namespace
 
 void require_outputs(const fs::path& dir, const std::vector<std::string>& files) {
@@ -148,8 +141,8 @@ ReportFiles write_report(const fs::path& dir, const CheckOptions& given) {
       report_json(dir.string(), stats.finish(scanned.top_200_labs, scanned.stg_admissions),
                   row_funnel(read_run_report(dir)), scanned.checks);
   AtomicOutput json_out(files.json), html_out(files.html);
-  write_text(files.json, files.report.dump(2) + "\n", json_out);
-  write_text(files.html, html_report(files.report), html_out);
+  json_out.write_text(files.report.dump(2) + "\n");
+  html_out.write_text(html_report(files.report));
   json_out.commit();
   html_out.commit();
   return files;

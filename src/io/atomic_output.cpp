@@ -1,6 +1,7 @@
 #include "io/atomic_output.h"
 
 #include <chrono>
+#include <fstream>
 #include <mutex>
 #include <set>
 #include <system_error>
@@ -81,6 +82,13 @@ void AtomicOutput::retire_previous() {
     std::error_code ignored;
     std::filesystem::remove_all(old, ignored);
   });
+}
+
+void AtomicOutput::write_text(std::string_view text) const {
+  std::ofstream out(temp_, std::ios::binary);
+  out << text;
+  out.close();
+  if (!out) throw std::runtime_error("cannot write " + final_.string());
 }
 
 void AtomicOutput::commit() {

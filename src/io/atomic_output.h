@@ -5,6 +5,7 @@
 #pragma once
 
 #include <filesystem>
+#include <string_view>
 #include <thread>
 
 namespace ehrtok {
@@ -20,6 +21,8 @@ class AtomicOutput {
 
   // Where to write (a file or a directory).
   const std::filesystem::path& temp_path() const { return temp_; }
+  // Writes `text` as the whole temporary file; throws naming the final path when it fails.
+  void write_text(std::string_view text) const;
   // Replaces the final path (file or directory) with what was written.
   void commit();
 

@@ -1,5 +1,7 @@
 #include "mimic/schemas.h"
 
+#include <stdexcept>
+
 namespace ehrtok::mimic {
 
 const TableSpec& admissions() {
@@ -54,6 +56,12 @@ const TableSpec& labevents() {
 
 std::vector<const TableSpec*> all_tables() {
   return {&admissions(), &diagnoses_icd(), &procedures_icd(), &prescriptions(), &labevents()};
+}
+
+const TableSpec& table_spec(std::string_view name) {
+  for (const auto* spec : all_tables())
+    if (spec->name == name) return *spec;
+  throw std::invalid_argument("no MIMIC table named " + std::string(name));
 }
 
 }  // namespace ehrtok::mimic

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ehrtok::mimic {
@@ -33,5 +34,8 @@ const TableSpec& labevents();
 
 // All five, in the order a run imports them.
 std::vector<const TableSpec*> all_tables();
+
+// The table named `name` ("labevents"); throws std::invalid_argument for another name.
+const TableSpec& table_spec(std::string_view name);
 
 }  // namespace ehrtok::mimic

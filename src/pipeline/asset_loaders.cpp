@@ -16,23 +16,17 @@ Table read_stored(const AssetDecl& asset, const RunState& s,
 }
 
 void load_raw(const AssetDecl& asset, const MaterializationRecord& record, RunState& s) {
-  const std::string name = asset.name.substr(4);  // "raw_labevents" -> "labevents"
-  for (const auto* spec : mimic::all_tables()) {
-    if (spec->name != name) continue;
-    mimic::RawTable raw;
-    raw.spec = spec;
-    raw.table = read_stored(asset, s);
-    const auto& table = record.report.value("table", nlohmann::ordered_json::object());
-    raw.file = table.value("file", "");
-    raw.rows_read = table.value("rows_read", int64_t{0});
-    raw.bytes_read = table.value("bytes_read", int64_t{0});
-    if (const auto wrong = schema_mismatch(raw.table, mimic::empty_raw_table(*spec).fields);
-        !wrong.empty())
-      throw InputError(asset.name + ": stored table has " + wrong);
-    s.raw.emplace(asset.name, std::move(raw));
-    return;
-  }
-  throw std::logic_error("no MIMIC table for asset " + asset.name);
+  mimic::RawTable raw;
+  raw.spec = &mimic::table_spec(asset.name.substr(4));  // "raw_labevents" -> "labevents"
+  raw.table = read_stored(asset, s);
+  const auto& table = record.report.value("table", nlohmann::ordered_json::object());
+  raw.file = table.value("file", "");
+  raw.rows_read = table.value("rows_read", int64_t{0});
+  raw.bytes_read = table.value("bytes_read", int64_t{0});
+  if (const auto wrong = schema_mismatch(raw.table, mimic::empty_raw_table(*raw.spec).fields);
+      !wrong.empty())
+    throw InputError(asset.name + ": stored table has " + wrong);
+  s.raw.emplace(asset.name, std::move(raw));
 }
 
 // Tables whose memory is handed from the consumer of a pipeline back to its workers.

@@ -84,30 +84,26 @@ void write_table_asset(const std::filesystem::path& path, const Table& table, si
 
 AssetCounts raw_table(const AssetDecl& asset, RunState& s, json& entry) {
   const std::string table = asset.name.substr(4);  // "raw_labevents" -> "labevents"
-  for (const auto* spec : mimic::all_tables()) {
-    if (spec->name != table) continue;
-    s.meter->unit = "bytes";
-    s.meter->total = static_cast<int64_t>(
-        std::filesystem::file_size(find_table_file(s.options.input_dir, table)));
-    auto raw = mimic::load_raw_table(*spec, s.options.input_dir, s.threads, &s.meter->done);
-    write_rejects_file(s.out("rejects") / (table + ".csv"), raw);
-    entry["table"] = raw_table_json(raw);
-    AssetCounts counts;
-    counts.rows_in = raw.rows_read;
-    counts.rows_out = raw.rows_kept();
-    counts.drop("rejected (see rejects/" + table + ".csv)",
-                static_cast<int64_t>(raw.rejects.size()));
-    const Table& stored = s.raw.emplace(asset.name, std::move(raw)).first->second.table;
-    // The cache is written on one background thread: later assets (stg_labs is mostly one
-    // thread) leave a core to it, and the import's critical path stays as it was.
-    if (const auto cache = stored_output(asset, s.options); !cache.empty())
-      s.background_writes[asset.name] =
-          std::async(std::launch::async, [path = s.out(cache), &stored] {
-            write_table_asset(path, stored, kCacheRowGroupRows, 1, kCacheZstdLevel);
-          });
-    return counts;
-  }
-  throw std::logic_error("no MIMIC table for asset " + asset.name);
+  s.meter->unit = "bytes";
+  s.meter->total =
+      static_cast<int64_t>(std::filesystem::file_size(find_table_file(s.options.input_dir, table)));
+  auto raw = mimic::load_raw_table(mimic::table_spec(table), s.options.input_dir, s.threads,
+                                   &s.meter->done);
+  write_rejects_file(s.out("rejects") / (table + ".csv"), raw);
+  entry["table"] = raw_table_json(raw);
+  AssetCounts counts;
+  counts.rows_in = raw.rows_read;
+  counts.rows_out = raw.rows_kept();
+  counts.drop("rejected (see rejects/" + table + ".csv)", static_cast<int64_t>(raw.rejects.size()));
+  const Table& stored = s.raw.emplace(asset.name, std::move(raw)).first->second.table;
+  // The cache is written on one background thread: later assets (stg_labs is mostly one
+  // thread) leave a core to it, and the import's critical path stays as it was.
+  if (const auto cache = stored_output(asset, s.options); !cache.empty())
+    s.background_writes[asset.name] =
+        std::async(std::launch::async, [path = s.out(cache), &stored] {
+          write_table_asset(path, stored, kCacheRowGroupRows, 1, kCacheZstdLevel);
+        });
+  return counts;
 }
 
 AssetCounts top_200_labs(const AssetDecl& asset, RunState& s, json&) {

@@ -31,9 +31,10 @@ std::vector<AssetStatus> asset_statuses(const RunOptions& options) {
     s.stored_output = stored_output(asset, options);
     s.expected = std::move(expected.at(asset.name));
     s.record = read_record(options.output_dir, asset.name);
+    if (!s.stored_output.empty())
+      s.stored_bytes = stored_bytes(options.output_dir / s.stored_output);
     if (!s.record) {
-      const bool leftover =
-          !s.stored_output.empty() && std::filesystem::exists(options.output_dir / s.stored_output);
+      const bool leftover = s.stored_bytes >= 0;
       s.reasons.push_back(leftover ? s.stored_output +
                                          " has no record of a finished build (interrupted or "
                                          "failed); it is rebuilt"
@@ -42,10 +43,9 @@ std::vector<AssetStatus> asset_statuses(const RunOptions& options) {
       s.state = AssetState::Stale;
       s.reasons = stale_reasons(s.record->parts, s.expected.parts);
     } else if (!s.stored_output.empty()) {
-      const int64_t bytes = stored_bytes(options.output_dir / s.stored_output);
-      if (bytes < 0) {
+      if (s.stored_bytes < 0) {
         s.reasons.push_back(s.stored_output + " is missing");
-      } else if (bytes != s.record->output_bytes ||
+      } else if (s.stored_bytes != s.record->output_bytes ||
                  stored_mtime(options.output_dir / s.stored_output) != s.record->output_mtime) {
         s.state = AssetState::Stale;
         s.reasons.push_back(s.stored_output + " was changed after it was written");

@@ -23,6 +23,7 @@ struct AssetStatus {
   AssetState state = AssetState::Missing;
   std::vector<std::string> reasons;  // why missing or stale
   std::string stored_output;         // path under OUT_DIR; empty when kept in memory only
+  int64_t stored_bytes = -1;         // its size now (a folder: all its files); -1 when absent
   std::optional<MaterializationRecord> record;
   Fingerprint expected;
 };

@@ -54,11 +54,7 @@ void write_record(const std::filesystem::path& out_dir, const MaterializationRec
       {"rows", r.rows},       {"output_bytes", r.output_bytes}, {"output_mtime", r.output_mtime},
       {"report", r.report}};
   AtomicOutput output(path);
-  {
-    std::ofstream out(output.temp_path());
-    out << j.dump(2) << '\n';
-    if (!out.flush()) throw std::runtime_error(path.string() + ": write failed");
-  }
+  output.write_text(j.dump(2) + "\n");
   output.commit();
 }
 

@@ -4,7 +4,6 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-#include <fstream>
 #include <map>
 #include <thread>
 
@@ -46,11 +45,7 @@ std::map<std::string, size_t> last_use(const std::vector<AssetDecl>& order,
 
 void write_report(const std::filesystem::path& path, const json& report) {
   AtomicOutput output(path);
-  {
-    std::ofstream out(output.temp_path());
-    out << report.dump(2) << '\n';
-    if (!out.flush()) throw std::runtime_error(path.string() + ": write failed");
-  }
+  output.write_text(report.dump(2) + "\n");
   output.commit();
 }
 
