@@ -85,6 +85,15 @@ class Workflow : public ::testing::Test {
   static inline TempDir* data_ = nullptr;
 };
 
+// Temporary outputs under `out`.
+std::vector<std::string> temp_leftovers(const fs::path& out) {
+  std::vector<std::string> left;
+  if (!fs::exists(out)) return left;
+  for (const auto& e : fs::recursive_directory_iterator(out))
+    if (e.path().string().find(".ehrtok-tmp") != std::string::npos) left.push_back(e.path());
+  return left;
+}
+
 // ---- configuration ----
 
 TEST(Config, DefaultsAreSpec) {
@@ -400,6 +409,31 @@ TEST_F(Workflow, TimeBinChangeRebuildsOnlyTokensFromStoredEvents) {
   expect_same_as_fresh_run(o, fresh.path());
 }
 
+// A rebuilt export overwrites the previous one's files and removes what it had besides this
+// export's patients, as well as reusing the folder a killed export left.
+TEST_F(Workflow, RebuiltExportKeepsNothingOfThePreviousOne) {
+  TempDir rerun, fresh;
+  RunOptions o = options(rerun.path());
+  run_pipeline(o);
+  const fs::path previous = o.output_dir / "mimic4_tokens.parquet";
+  fs::create_directories(previous / "subject_id=999999999");
+  testing::write_file(previous / "subject_id=999999999" / "data_0.parquet", "not parquet");
+  testing::write_file(previous / "notes.txt", "a stray file");
+  set_config_value(o, "time_bins.edges", "0,12,48");
+  set_config_value(o, "time_bins.names", "PRE,FIRST_12H,FIRST_2D,LATER");
+  run_pipeline(o);
+  expect_same_as_fresh_run(o, fresh.path());
+
+  // A temporary export left by a killed run (here: the finished one, renamed) is reused.
+  fs::rename(previous, o.output_dir / "mimic4_tokens.parquet.ehrtok-tmp");
+  set_config_value(o, "time_bins.edges", "0,24");
+  set_config_value(o, "time_bins.names", "PRE,DAY1,LATER");
+  run_pipeline(o);
+  EXPECT_TRUE(temp_leftovers(o.output_dir).empty());
+  TempDir fresh2;
+  expect_same_as_fresh_run(o, fresh2.path());
+}
+
 // A change of top_labs re-reads labevents from the raw cache, never from the CSV.
 TEST_F(Workflow, TopLabsChangeReadsLabeventsFromTheCache) {
   TempDir rerun, fresh;
@@ -499,18 +533,6 @@ pid_t spawn_ehrtok(const std::vector<std::string>& args) {
   return pid;
 }
 
-// Temporary outputs under `out`; with `retired`, also previous outputs being deleted (which an
-// interruption may leave, suffixed, for the next run to remove).
-std::vector<std::string> temp_leftovers(const fs::path& out, bool retired = true) {
-  std::vector<std::string> left;
-  if (!fs::exists(out)) return left;
-  for (const auto& e : fs::recursive_directory_iterator(out))
-    if (e.path().string().find(".ehrtok-tmp") != std::string::npos ||
-        (retired && e.path().string().find(".ehrtok-old") != std::string::npos))
-      left.push_back(e.path());
-  return left;
-}
-
 // After each kill no asset reported up to date may differ from the uninterrupted run's output.
 void expect_up_to_date_means_complete(const RunOptions& o,
                                       const std::map<std::string, std::string>& reference) {
@@ -597,7 +619,7 @@ TEST(Interrupt, SigintStopsWithinASecondAndRemovesTemporaryFiles) {
         EXPECT_EQ(history.back()["outcome"], "interrupted") << history.back().dump();
       }
     }
-    EXPECT_EQ(temp_leftovers(out.path(), false), std::vector<std::string>{}) << "after " << delay;
+    EXPECT_EQ(temp_leftovers(out.path()), std::vector<std::string>{}) << "after " << delay;
   }
 }
 

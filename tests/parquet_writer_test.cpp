@@ -471,6 +471,22 @@ TEST(ParquetWriter, SameTableGivesSameBytes) {
   EXPECT_EQ(a, read_file(dir.file("b.parquet")));
 }
 
+// Overwritten in place, a longer or shorter earlier file ends up exactly as a fresh write.
+TEST(ParquetWriter, OverwriteInPlaceGivesTheBytesOfAFreshWrite) {
+  ScratchDir dir;
+  WriterOptions in_place;
+  in_place.overwrite_in_place = true;
+  for (size_t earlier_rows : {2000, 10}) {
+    write_table(dir.file("over.parquet"), sample_table(earlier_rows));
+    write_table(dir.file("over.parquet"), sample_table(300), 100, in_place);
+    write_table(dir.file("fresh.parquet"), sample_table(300), 100);
+    EXPECT_EQ(read_file(dir.file("over.parquet")), read_file(dir.file("fresh.parquet")))
+        << "over a file of " << earlier_rows << " rows";
+  }
+  write_table(dir.file("new.parquet"), sample_table(300), 100, in_place);  // no earlier file
+  EXPECT_EQ(read_file(dir.file("new.parquet")), read_file(dir.file("fresh.parquet")));
+}
+
 TEST(ParquetWriter, EmptyTableIsAFooterOnly) {
   ScratchDir dir;
   write_table(dir.file("empty.parquet"), sample_table(0));

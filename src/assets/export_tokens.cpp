@@ -1,5 +1,7 @@
 #include "assets/export_tokens.h"
 
+#include <unordered_set>
+
 #include <fmt/format.h>
 
 #include "assets/timeline_rows.h"
@@ -29,6 +31,19 @@ std::vector<SubjectRun> subject_runs(const TokensFinal& tokens, const StgAdmissi
   return runs;
 }
 
+std::string subject_folder(int64_t subject_id) { return fmt::format("subject_id={}", subject_id); }
+
+// Removes what `dir` holds besides the runs' subject folders: what an earlier export being
+// overwritten had for patients this one does not have.
+void remove_other_entries(const std::filesystem::path& dir, const std::vector<SubjectRun>& runs) {
+  std::unordered_set<std::string> written;
+  for (const auto& run : runs) written.insert(subject_folder(run.subject_id));
+  std::vector<std::filesystem::path> others;
+  for (const auto& entry : std::filesystem::directory_iterator(dir))
+    if (!written.contains(entry.path().filename().string())) others.push_back(entry.path());
+  for (const auto& path : others) std::filesystem::remove_all(path);
+}
+
 }  // namespace
 
 ExportStats export_tokens_hive(const std::filesystem::path& dir, const TokensFinal& tokens,
@@ -36,15 +51,18 @@ ExportStats export_tokens_hive(const std::filesystem::path& dir, const TokensFin
                                const std::shared_ptr<const CodeBook>& codes, int threads,
                                std::atomic<int64_t>* files_done) {
   const std::vector<SubjectRun> runs = subject_runs(tokens, admissions);
+  parquet::WriterOptions in_place;
+  in_place.overwrite_in_place = true;
   parallel_each(runs.size(), threads, [&](size_t i) {
     const auto& run = runs[i];
-    const auto folder = dir / fmt::format("subject_id={}", run.subject_id);
+    const auto folder = dir / subject_folder(run.subject_id);
     std::filesystem::create_directory(folder);
     Table rows = empty_timeline_table("final_seq", codes);
     tokens_final_rows(rows, tokens, merged, admissions, run.begin, run.end);
-    parquet::write_table((folder / "data_0.parquet").string(), rows);
+    parquet::write_table((folder / "data_0.parquet").string(), rows, size_t{1} << 20, in_place);
     if (files_done) files_done->fetch_add(1, std::memory_order_relaxed);
   });
+  remove_other_entries(dir, runs);
 
   ExportStats stats;
   stats.files = static_cast<int64_t>(runs.size());

@@ -18,7 +18,9 @@ struct ExportStats {
 };
 
 // Writes into `dir` (which must exist) with `threads` threads; file contents do not depend on
-// the thread count. `files_done`, when given, counts the files written so far.
+// the thread count. An earlier export in `dir` is overwritten in place (its files keep their
+// disk blocks), and whatever it holds besides this export's subject folders is removed.
+// `files_done`, when given, counts the files written so far.
 ExportStats export_tokens_hive(const std::filesystem::path& dir, const TokensFinal& tokens,
                                const EventsMerged& merged, const StgAdmissions& admissions,
                                const std::shared_ptr<const CodeBook>& codes, int threads,

@@ -57,31 +57,23 @@ int remove_pending_outputs() {
   return static_cast<int>(pending().size());
 }
 
-AtomicOutput::AtomicOutput(std::filesystem::path final_path)
+AtomicOutput::AtomicOutput(std::filesystem::path final_path, Previous previous)
     : final_(std::move(final_path)), temp_(final_.string() + kSuffix) {
-  std::filesystem::remove_all(temp_);  // left over from an interrupted run
+  const bool reuse = previous == Previous::Reuse;
+  if (reuse && std::filesystem::is_directory(final_)) {
+    std::filesystem::remove_all(temp_);  // left over from an interrupted run
+    std::filesystem::rename(final_, temp_);
+  } else if (!reuse || !std::filesystem::is_directory(temp_)) {
+    std::filesystem::remove_all(temp_);
+  }
   register_pending(temp_);
 }
 
 AtomicOutput::~AtomicOutput() {
-  if (retiring_.joinable()) retiring_.join();
   if (committed_) return;
   std::error_code ignored;
   std::filesystem::remove_all(temp_, ignored);
   unregister_pending(temp_);
-}
-
-void AtomicOutput::retire_previous() {
-  if (!std::filesystem::is_directory(final_)) return;
-  const std::filesystem::path old = final_.string() + kRetiredSuffix;
-  std::filesystem::remove_all(old);
-  std::filesystem::rename(final_, old);
-  // Not registered for removal on SIGINT, which must stop at once: a retired folder left behind
-  // carries its suffix, never looks finished, and the next retire_previous() removes it.
-  retiring_ = std::thread([old] {
-    std::error_code ignored;
-    std::filesystem::remove_all(old, ignored);
-  });
 }
 
 void AtomicOutput::write_text(std::string_view text) const {
@@ -101,7 +93,6 @@ void AtomicOutput::commit() {
     committed_ = true;
     unregister_pending_locked(temp_);
   }
-  if (retiring_.joinable()) retiring_.join();
 }
 
 }  // namespace ehrtok

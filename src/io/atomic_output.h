@@ -6,7 +6,6 @@
 
 #include <filesystem>
 #include <string_view>
-#include <thread>
 
 namespace ehrtok {
 
@@ -14,7 +13,18 @@ class AtomicOutput {
  public:
   static constexpr const char* kSuffix = ".ehrtok-tmp";
 
-  explicit AtomicOutput(std::filesystem::path final_path);
+  // What becomes of a previous folder output while the new one is written.
+  enum class Previous {
+    Remove,  // removed at commit()
+    // Moved to the temporary path now, so that the writer overwrites its files in place and
+    // removes what it did not write: on ext4, deleting and creating tens of thousands of files
+    // costs several times more than rewriting them (a rebuilt Hive export). A temporary folder a
+    // killed run left is reused the same way. From then on the previous output is gone under its
+    // final name, whether or not this one is committed (its record must already be removed).
+    Reuse,
+  };
+
+  explicit AtomicOutput(std::filesystem::path final_path, Previous previous = Previous::Remove);
   ~AtomicOutput();
   AtomicOutput(const AtomicOutput&) = delete;
   AtomicOutput& operator=(const AtomicOutput&) = delete;
@@ -26,18 +36,10 @@ class AtomicOutput {
   // Replaces the final path (file or directory) with what was written.
   void commit();
 
-  // For a large folder output: moves the previous one aside now and deletes it on a background
-  // thread while the new one is written, since deleting tens of thousands of files mostly waits
-  // on the disk. From then on the previous output is gone, whether or not this one is committed
-  // (its record, if any, must already be removed).
-  void retire_previous();
-
  private:
-  static constexpr const char* kRetiredSuffix = ".ehrtok-old";
   std::filesystem::path final_;
   std::filesystem::path temp_;
   bool committed_ = false;
-  std::thread retiring_;
 };
 
 // Removes the temporary files of every AtomicOutput not yet committed or destroyed, from any

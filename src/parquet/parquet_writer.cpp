@@ -2,6 +2,9 @@
 // footer, its 4-byte little-endian length, "PAR1".
 #include "parquet/parquet_writer.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -45,7 +48,12 @@ void shift_offsets(ColumnChunkMetadata& chunk, int64_t base) {
 FileWriter::FileWriter(std::string path, std::vector<Field> schema, WriterOptions options)
     : path_(std::move(path)), schema_(std::move(schema)), options_(std::move(options)) {
   if (options_.page_values == 0) throw file_error(path_, "page_values must be positive");
-  file_ = std::fopen(path_.c_str(), "wb");
+  const int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (options_.overwrite_in_place ? 0 : O_TRUNC);
+  const int fd = ::open(path_.c_str(), flags, 0666);
+  if (fd >= 0) {
+    file_ = ::fdopen(fd, "wb");  // fdopen never truncates
+    if (file_ == nullptr) ::close(fd);
+  }
   if (file_ == nullptr) {
     throw file_error(path_, std::string("cannot open for writing: ") + std::strerror(errno));
   }
@@ -140,7 +148,10 @@ void FileWriter::finish() {
   write_bytes(file_, path_, kMagic, sizeof kMagic);
   offset_ += footer.size() + sizeof length_le + sizeof kMagic;
   std::FILE* file = std::exchange(file_, nullptr);
-  if (std::fclose(file) != 0) {
+  // Overwritten in place, the file may still hold the end of a longer earlier file.
+  const bool cut = !options_.overwrite_in_place ||
+                   (std::fflush(file) == 0 && ::ftruncate(::fileno(file), offset_) == 0);
+  if (std::fclose(file) != 0 || !cut) {
     throw file_error(path_, std::string("close failed: ") + std::strerror(errno));
   }
 }

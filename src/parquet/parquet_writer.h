@@ -26,6 +26,11 @@ struct WriterOptions {
   std::string created_by = "ehrtok";
   // Column chunks of a row group are encoded on this many threads (the bytes do not depend on it).
   int threads = 1;
+  // An existing file at the path is overwritten in place and cut to the new length, instead of
+  // being truncated first: the file keeps its disk blocks, which on ext4 makes rewriting tens of
+  // thousands of small files (a rebuilt Hive export) several times cheaper. The bytes written are
+  // the same either way.
+  bool overwrite_in_place = false;
 };
 
 // Writes one Parquet file at `path` (the caller chooses a temporary name and renames it).

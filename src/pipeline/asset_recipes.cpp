@@ -184,8 +184,7 @@ AssetCounts export_tokens(const AssetDecl& asset, RunState& s, json&) {
   }
   s.meter->unit = "files";
   s.meter->total = export_file_count(*s.tokens, *s.admissions);
-  AtomicOutput output(s.out(asset.output));
-  output.retire_previous();
+  AtomicOutput output(s.out(asset.output), AtomicOutput::Previous::Reuse);
   std::filesystem::create_directories(output.temp_path());
   const auto stats = export_tokens_hive(output.temp_path(), *s.tokens, *s.merged, *s.admissions,
                                         s.codes, s.threads, &s.meter->done);

@@ -96,7 +96,8 @@ MaterializationRecord build_asset(const AssetStatus& status, RunState& state,
   const auto& out_dir = state.options.output_dir;
   remove_record(out_dir, asset.name);
   // A stale file output goes too, so that a failed or interrupted build leaves nothing that looks
-  // like a result (a folder output is moved aside by the recipe, see retire_previous).
+  // like a result (a folder output is moved to its temporary name by the recipe, see
+  // AtomicOutput::Previous).
   if (!status.stored_output.empty() &&
       std::filesystem::is_regular_file(out_dir / status.stored_output))
     std::filesystem::remove(out_dir / status.stored_output);
