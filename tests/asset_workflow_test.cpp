@@ -18,6 +18,8 @@
 #include <nlohmann/json.hpp>
 
 #include "io/input_error.h"
+#include "parquet/parquet_reader.h"
+#include "parquet/parquet_writer.h"
 #include "pipeline/asset_status.h"
 #include "pipeline/config_file.h"
 #include "pipeline/materialization_record.h"
@@ -432,6 +434,43 @@ TEST_F(Workflow, RebuiltExportKeepsNothingOfThePreviousOne) {
   EXPECT_TRUE(temp_leftovers(o.output_dir).empty());
   TempDir fresh2;
   expect_same_as_fresh_run(o, fresh2.path());
+}
+
+// events_merged read back row group by row group gives the events it was written from; rows out
+// of admission order are named.
+TEST_F(Workflow, StoredEventsReadBackByRowGroup) {
+  TempDir dir;
+  const auto run = testing::run_in_memory(hosp());
+  const std::string path = dir.path() / "events_merged.parquet";
+  parquet::write_table(path, run->events_merged_table(), 1000);
+  const parquet::FileReader file(path);
+  ASSERT_GT(file.num_row_groups(), 3u);
+  std::vector<Table> groups(file.num_row_groups());
+  for (size_t g = 0; g < groups.size(); ++g)
+    file.read_row_group(g, {"hadm_id", "code", "code_type", "event_time"}, groups[g]);
+  CodeBook codes;
+  StoredEventsMerged stored(run->admissions, codes, file.num_rows());
+  for (const auto& group : groups) stored.append(group);
+  const EventsMerged back = stored.finish();
+  EXPECT_EQ(back.admission_start, run->merged.admission_start);
+  ASSERT_EQ(back.events.size(), run->merged.events.size());
+  for (size_t i = 0; i < back.events.size(); ++i) {
+    const MergedEvent &a = back.events[i], &b = run->merged.events[i];
+    ASSERT_EQ(a.event_time, b.event_time) << i;
+    ASSERT_EQ(a.admission, b.admission) << i;
+    ASSERT_EQ(a.type, b.type) << i;
+    ASSERT_EQ(codes.at(a.code), run->codes->at(b.code)) << i;
+  }
+
+  StoredEventsMerged swapped(run->admissions, codes, file.num_rows());
+  swapped.append(groups[1]);
+  try {
+    swapped.append(groups[0]);
+    ADD_FAILURE() << "row groups out of admission order were read without an error";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("not in admission order at row 1001"), std::string::npos)
+        << e.what();
+  }
 }
 
 // A change of top_labs re-reads labevents from the raw cache, never from the CSV.

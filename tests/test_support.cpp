@@ -176,7 +176,7 @@ Table InMemoryRun::events_merged_table() const {
 
 Table InMemoryRun::tokens_final_table() const {
   Table table = empty_timeline_table("final_seq", codes);
-  tokens_final_rows(table, tokens, merged, admissions, 0, tokens.tokens.size());
+  tokens_final_rows(table, tokens, merged, admissions, 0, tokens.size());
   return table;
 }
 

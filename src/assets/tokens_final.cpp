@@ -36,10 +36,10 @@ void admission_tokens(const EventsMerged& merged, const Column& admittime, const
 TokensFinal build_tokens_final(const EventsMerged& merged, const StgAdmissions& admissions,
                                CodeBook& codes, const TimeBins& bins, int threads) {
   TokensFinal out;
+  out.bins = bins;
   for (const auto& name : bins.names) out.bin_codes.push_back(codes.intern(name));
   const Column& admittime = admissions.admittime();
   const size_t count = merged.admission_start.size() - 1;
-  // Each admission's token count, then its tokens at their place: both in parallel.
   out.admission_start.assign(count + 1, 0);
   parallel_for(count, threads, [&](size_t first, size_t last) {
     for (size_t a = first; a < last; ++a)
@@ -48,18 +48,9 @@ TokensFinal build_tokens_final(const EventsMerged& merged, const StgAdmissions& 
   });
   std::partial_sum(out.admission_start.begin(), out.admission_start.end(),
                    out.admission_start.begin());
-  out.tokens.resize(out.admission_start.back());
-  parallel_for(count, threads, [&](size_t first, size_t last) {
-    for (size_t a = first; a < last; ++a) {
-      Token* next = out.tokens.data() + out.admission_start[a];
-      admission_tokens(merged, admittime, bins, static_cast<uint32_t>(a), [&](uint64_t e, int bin) {
-        *next++ = {static_cast<uint32_t>(e), static_cast<int16_t>(bin)};
-      });
-    }
-  });
   const auto events = static_cast<int64_t>(merged.events.size());
   out.counts.rows_in = events;
-  out.counts.rows_out = static_cast<int64_t>(out.tokens.size());
+  out.counts.rows_out = static_cast<int64_t>(out.size());
   out.counts.note("time_bin tokens added", out.counts.rows_out - events);
   return out;
 }
@@ -67,17 +58,28 @@ TokensFinal build_tokens_final(const EventsMerged& merged, const StgAdmissions& 
 void tokens_final_rows(Table& table, const TokensFinal& tokens, const EventsMerged& merged,
                        const StgAdmissions& admissions, size_t begin, size_t end, int threads) {
   resize_timeline_rows(table, end - begin);
-  parallel_for(end - begin, threads, [&](size_t first, size_t last) {
-    for (size_t row = first; row < last; ++row) {
-      const size_t t = begin + row;
-      const Token& token = tokens.tokens[t];
-      MergedEvent event = merged.events[token.event];
-      if (token.bin >= 0) {  // a bin token carries its event's times, with its own code and type
-        event.code = tokens.bin_codes[token.bin];
-        event.type = CodeType::TimeBin;
-      }
-      set_timeline_row(table, row, event, admissions,
-                       static_cast<int64_t>(t - tokens.admission_start[event.admission]) + 1);
+  const Column& admittime = admissions.admittime();
+  const auto& start = tokens.admission_start;
+  parallel_for(end - begin, threads, [&](size_t first_row, size_t last_row) {
+    const size_t first = begin + first_row, last = begin + last_row;
+    // The admission holding token `first`, then each admission up to token `last`.
+    auto a = static_cast<size_t>(std::upper_bound(start.begin(), start.end(), first) -
+                                 start.begin() - 1);
+    for (; a + 1 < start.size() && start[a] < last; ++a) {
+      uint64_t t = start[a];
+      admission_tokens(merged, admittime, tokens.bins, static_cast<uint32_t>(a),
+                       [&](uint64_t e, int bin) {
+                         if (t >= first && t < last) {
+                           MergedEvent event = merged.events[e];
+                           if (bin >= 0) {  // a bin token: its event's times, its own code and type
+                             event.code = tokens.bin_codes[bin];
+                             event.type = CodeType::TimeBin;
+                           }
+                           set_timeline_row(table, t - begin, event, admissions,
+                                            static_cast<int64_t>(t - start[a]) + 1);
+                         }
+                         ++t;
+                       });
     }
   });
 }

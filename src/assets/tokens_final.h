@@ -20,17 +20,17 @@ struct TimeBins {
   int bin_of(double offset_hours) const;
 };
 
-// A row of tokens_final: an event of events_merged, or the time-bin token placed before it.
-struct Token {
-  uint32_t event;  // index into EventsMerged::events
-  int16_t bin;     // -1: the event itself; otherwise the bin of the token placed before it
-};
-
+// tokens_final as positions: each admission's token count and where its tokens start. The
+// tokens themselves (each event, and the time-bin token placed before the first event of each
+// new bin) follow from the events and the bins, and are generated as rows are written, so a
+// run holds no array of tokens.
 struct TokensFinal {
-  BigVector<Token> tokens;                // ordered by (subject_id, visit_seq, final_seq)
   std::vector<uint64_t> admission_start;  // tokens of admission a: [start[a], start[a + 1])
-  std::vector<uint32_t> bin_codes;        // CodeBook id of each bin name
+  TimeBins bins;
+  std::vector<uint32_t> bin_codes;  // CodeBook id of each bin name
   AssetCounts counts;
+
+  size_t size() const { return admission_start.back(); }
 };
 
 TokensFinal build_tokens_final(const EventsMerged& merged, const StgAdmissions& admissions,

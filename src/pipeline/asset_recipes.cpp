@@ -163,7 +163,7 @@ AssetCounts events_merged(const AssetDecl& asset, RunState& s, json&) {
 AssetCounts tokens_final(const AssetDecl& asset, RunState& s, json&) {
   s.tokens = build_tokens_final(*s.merged, *s.admissions, *s.codes, s.options.time_bins, s.threads);
   write_parquet_asset(
-      s.out(asset.output), s.tokens->tokens.size(), s, empty_timeline_table("final_seq", s.codes),
+      s.out(asset.output), s.tokens->size(), s, empty_timeline_table("final_seq", s.codes),
       [&](Table& table, size_t b, size_t e) {
         tokens_final_rows(table, *s.tokens, *s.merged, *s.admissions, b, e, s.threads);
       });
@@ -172,7 +172,7 @@ AssetCounts tokens_final(const AssetDecl& asset, RunState& s, json&) {
 
 AssetCounts export_tokens(const AssetDecl& asset, RunState& s, json&) {
   AssetCounts counts;
-  counts.rows_in = static_cast<int64_t>(s.tokens->tokens.size());
+  counts.rows_in = static_cast<int64_t>(s.tokens->size());
   if (s.options.export_layout == ExportLayout::None) {
     // A folder from an earlier layout would hold tokens of another configuration.
     if (std::filesystem::exists(s.out(asset.output))) {
