@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
+#include <random>
 
 #include "io/byte_source.h"
 #include "io/input_error.h"
@@ -98,6 +100,59 @@ TEST(CsvScanner, SameRecordsWhateverTheReadAndChunkSizes) {
   EXPECT_EQ(expected[299].line, 2 + 299 * 2);
   for (size_t step : {1, 3, 7, 64})
     for (size_t target : {1, 10, 100, 4096}) EXPECT_EQ(scan(text, step, target), expected);
+}
+
+// Random records of every length (unquoted fields are split 16 bytes at a time, quoted ones by
+// the general rules), LF or CRLF ends, blank lines, no final newline: the fields and line numbers
+// the generator wrote come back, whatever the chunk size.
+TEST(CsvScanner, RandomRecordsComeBackAsWritten) {
+  std::mt19937 rng(5);
+  const std::string plain = "abcXYZ0123456789 .:-_/\t\r";  // '\r' inside a field is literal
+  std::string text = "h\n";
+  std::vector<Record> expected;
+  int64_t line = 2;
+  for (int r = 0; r < 2000; ++r) {
+    if (rng() % 20 == 0) {  // a blank line
+      text += "\n";
+      ++line;
+    }
+    Record record{line, {}, false};
+    const int fields = 1 + static_cast<int>(rng() % 12);
+    for (int f = 0; f < fields; ++f) {
+      std::string value;
+      const int length = static_cast<int>(rng() % 40);
+      const bool quoted = rng() % 15 == 0;
+      for (int k = 0; k < length; ++k) {
+        const char c = quoted && rng() % 6 == 0 ? ",\"\n"[rng() % 3] : plain[rng() % plain.size()];
+        value += c;
+      }
+      while (!quoted && !value.empty() && value.back() == '\r' && f == fields - 1) value.pop_back();
+      if (fields == 1 && !quoted && value.empty()) value = "x";  // an empty line is no record
+      if (quoted) {
+        text += '"';
+        for (char c : value) text += c == '"' ? std::string("\"\"") : std::string(1, c);
+        text += '"';
+        line += std::count(value.begin(), value.end(), '\n');
+      } else {
+        text += value;
+      }
+      text += f + 1 < fields ? "," : "";
+      record.fields.push_back(value);
+    }
+    const bool last = r == 1999;
+    text += last ? "" : (rng() % 3 == 0 ? "\r\n" : "\n");
+    ++line;
+    expected.push_back(record);
+  }
+  for (size_t target : {size_t{7}, size_t{100}, size_t{1} << 20}) {
+    const auto got = scan(text, 1 << 20, target);
+    ASSERT_EQ(got.size(), expected.size()) << "chunks of " << target;
+    for (size_t r = 0; r < got.size(); ++r) {
+      ASSERT_EQ(got[r].line, expected[r].line) << "record " << r << ", chunks of " << target;
+      ASSERT_EQ(got[r].fields, expected[r].fields) << "record " << r << ", chunks of " << target;
+      ASSERT_FALSE(got[r].malformed) << "record " << r;
+    }
+  }
 }
 
 TEST(CsvScanner, QuoteInsideAnUnquotedFieldIsLiteral) {

@@ -81,6 +81,7 @@ class CsvRecordSplitter {
   int64_t line() const { return line_; }
 
  private:
+  bool split_unquoted(std::vector<CsvField>& fields);
   std::string_view data_;
   size_t pos_ = 0;
   int64_t line_;
