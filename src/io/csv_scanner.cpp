@@ -87,8 +87,22 @@ size_t CsvChunker::last_record_end(const ChunkBytes& buffer, size_t& scanned,
   return end;
 }
 
+void CsvChunker::recycle(CsvChunk&& chunk) {
+  constexpr size_t kMaxSpare = 8;
+  std::lock_guard lock(spare_mutex_);
+  if (spare_.size() < kMaxSpare) spare_.push_back(std::move(chunk.bytes));
+}
+
 std::optional<CsvChunk> CsvChunker::next() {
   CsvChunk chunk;
+  {
+    std::lock_guard lock(spare_mutex_);
+    if (!spare_.empty()) {
+      chunk.bytes = std::move(spare_.back());
+      spare_.pop_back();
+    }
+  }
+  chunk.bytes.clear();
   chunk.bytes.reserve(carry_.size() + target_bytes_ + (1 << 16));
   chunk.bytes = carry_;
   carry_.clear();

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -53,6 +54,10 @@ class CsvChunker {
   int64_t first_data_line() const { return first_data_line_; }
   std::optional<CsvChunk> next();
   uint64_t bytes_consumed() const { return source_->consumed(); }
+  // Takes back a chunk whose records are parsed, from any thread: the next chunks reuse its
+  // memory. A fresh chunk buffer costs a page fault per page (the kernel zeroes each one), which
+  // profiling the import showed to be a fifth of its time.
+  void recycle(CsvChunk&& chunk);
 
  private:
   bool fill(ChunkBytes& buffer, size_t want);
@@ -64,6 +69,8 @@ class CsvChunker {
   size_t target_bytes_;
   std::vector<std::string> header_;
   ChunkBytes carry_;
+  std::mutex spare_mutex_;
+  std::vector<ChunkBytes> spare_;
   int64_t first_data_line_ = 1;
   bool eof_ = false;
 };

@@ -273,7 +273,11 @@ RawTable load_raw_table(const TableSpec& spec, const std::filesystem::path& hosp
         if (bytes_done) bytes_done->store(static_cast<int64_t>(bytes_read));
         return chunk;
       },
-      [&](const CsvChunk& chunk) { return parser.parse(chunk); },
+      [&](CsvChunk& chunk) {
+        ParsedChunk parsed = parser.parse(chunk);
+        chunker.recycle(std::move(chunk));
+        return parsed;
+      },
       [&](ParsedChunk&& chunk) {
         account(chunk, raw, dictionaries, next_line);
         // Rows so far scaled by the share of the file read so far (the producer reads a few
