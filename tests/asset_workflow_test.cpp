@@ -335,14 +335,17 @@ TEST_F(Workflow, UnreadableStoredAssetFailsClearlyAndIsRebuiltNextRun) {
   expect_same_as_fresh_run(o, fresh.path());
 }
 
+// An earlier export goes, and so does the temporary folder of one that was interrupted.
 TEST_F(Workflow, ExportLayoutNoneRemovesAnEarlierExport) {
   TempDir out;
   RunOptions o = options(out.path());
   run_pipeline(o);
   ASSERT_TRUE(fs::exists(out.path() / "mimic4_tokens.parquet"));
+  fs::create_directories(out.path() / "mimic4_tokens.parquet.ehrtok-tmp/subject_id=1");  // killed
   o.export_layout = ExportLayout::None;
   run_pipeline(o);
   EXPECT_FALSE(fs::exists(out.path() / "mimic4_tokens.parquet"));
+  EXPECT_TRUE(temp_leftovers(out.path()).empty());
   EXPECT_EQ(status_of(asset_statuses(o), "export_tokens").state, AssetState::UpToDate);
 }
 
