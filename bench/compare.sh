@@ -10,6 +10,8 @@ hosp=$1
 threads=${2:-2}
 work=${3:-/tmp/ehrtok-bench}
 ehrtok=${EHRTOK:-build/ehrtok}
+repeat=${REPEAT:-3}
+((repeat >= 1)) || { echo "REPEAT must be at least 1" >&2; exit 2; }
 rm -rf "$work" && mkdir -p "$work"
 
 # Runs a command under /usr/bin/time; appends "name wall cpu rss_kb" to $work/times.
@@ -30,13 +32,15 @@ for t in admissions diagnoses_icd procedures_icd prescriptions labevents; do
 done
 sync
 measure floor bash -c 'for f in "$@"; do case $f in *.gz) igzip -dc "$f" ;; *) cat "$f" ;; esac; done > /dev/null' _ "${inputs[@]}"
-# ehrtok runs REPEAT times (default 3; this VM's runs vary by +-20%) and the median run counts.
+# ehrtok runs REPEAT times (default 3; this VM's runs vary by +-20%) and the median run counts
+# (the lower middle one for an even count); each run's log is kept as ehrtok.N.log.
 # ehrtok resets the kernel's peak-RSS mark at each asset to measure assets one by one, so the
 # figure /usr/bin/time reads at exit covers only the last stretch of the run: take the peak its
 # run_report.json records over all assets instead.
-for ((round = 0; round < ${REPEAT:-3}; round++)); do
+for ((round = 1; round <= repeat; round++)); do
   rm -rf "$work/ehrtok"
   measure ehrtok "$ehrtok" run --input "$hosp" --output "$work/ehrtok" --threads "$threads" --no-export
+  cp "$work/ehrtok.log" "$work/ehrtok.$round.log"
   report_peak_kb=$(node -e 'console.log(Math.round(JSON.parse(require("fs").readFileSync(process.argv[1])).peak_rss_bytes / 1024))' "$work/ehrtok/run_report.json")
   awk -v peak="$report_peak_kb" 'NR == n && $1 == "ehrtok" && peak > $4 { $4 = peak } { print }' \
     n="$(wc -l < "$work/times")" "$work/times" > "$work/times.new"

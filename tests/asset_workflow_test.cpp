@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <chrono>
@@ -424,17 +425,28 @@ TEST_F(Workflow, RebuiltExportKeepsNothingOfThePreviousOne) {
   fs::create_directories(previous / "subject_id=999999999");
   testing::write_file(previous / "subject_id=999999999" / "data_0.parquet", "not parquet");
   testing::write_file(previous / "notes.txt", "a stray file");
+  fs::path kept;  // a patient folder both exports have
+  for (const auto& e : fs::directory_iterator(previous))
+    if (e.path().filename() != "subject_id=999999999" && fs::is_directory(e.path()))
+      kept = e.path();
+  ASSERT_FALSE(kept.empty());
   set_config_value(o, "time_bins.edges", "0,12,48");
   set_config_value(o, "time_bins.names", "PRE,FIRST_12H,FIRST_2D,LATER");
   run_pipeline(o);
   expect_same_as_fresh_run(o, fresh.path());
 
-  // A temporary export left by a killed run (here: the finished one, renamed) is reused.
+  // A temporary export left by a killed run (here: the finished one, renamed) is reused: its
+  // files are rewritten, not replaced.
+  struct stat before {};
+  ASSERT_EQ(stat((kept / "data_0.parquet").c_str(), &before), 0);
   fs::rename(previous, o.output_dir / "mimic4_tokens.parquet.ehrtok-tmp");
   set_config_value(o, "time_bins.edges", "0,24");
   set_config_value(o, "time_bins.names", "PRE,DAY1,LATER");
   run_pipeline(o);
   EXPECT_TRUE(temp_leftovers(o.output_dir).empty());
+  struct stat after {};
+  ASSERT_EQ(stat((kept / "data_0.parquet").c_str(), &after), 0);
+  EXPECT_EQ(after.st_ino, before.st_ino);
   TempDir fresh2;
   expect_same_as_fresh_run(o, fresh2.path());
 }

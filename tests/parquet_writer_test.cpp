@@ -485,6 +485,14 @@ TEST(ParquetWriter, OverwriteInPlaceGivesTheBytesOfAFreshWrite) {
   }
   write_table(dir.file("new.parquet"), sample_table(300), 100, in_place);  // no earlier file
   EXPECT_EQ(read_file(dir.file("new.parquet")), read_file(dir.file("fresh.parquet")));
+
+  // A hard link to the earlier file (a backup) keeps the earlier bytes.
+  write_table(dir.file("linked.parquet"), sample_table(50));
+  const std::string earlier = read_file(dir.file("linked.parquet"));
+  std::filesystem::create_hard_link(dir.file("linked.parquet"), dir.file("backup.parquet"));
+  write_table(dir.file("linked.parquet"), sample_table(300), 100, in_place);
+  EXPECT_EQ(read_file(dir.file("linked.parquet")), read_file(dir.file("fresh.parquet")));
+  EXPECT_EQ(read_file(dir.file("backup.parquet")), earlier);
 }
 
 TEST(ParquetWriter, EmptyTableIsAFooterOnly) {

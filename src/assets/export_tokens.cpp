@@ -33,6 +33,8 @@ std::vector<SubjectRun> subject_runs(const TokensFinal& tokens, const StgAdmissi
 
 std::string subject_folder(int64_t subject_id) { return fmt::format("subject_id={}", subject_id); }
 
+constexpr const char* kPatientFile = "data_0.parquet";
+
 // Removes what `dir` holds besides the runs' subject folders: what an earlier export being
 // overwritten had for patients this one does not have.
 void remove_other_entries(const std::filesystem::path& dir, const std::vector<SubjectRun>& runs) {
@@ -59,7 +61,7 @@ ExportStats export_tokens_hive(const std::filesystem::path& dir, const TokensFin
     std::filesystem::create_directory(folder);
     Table rows = empty_timeline_table("final_seq", codes);
     tokens_final_rows(rows, tokens, merged, admissions, run.begin, run.end);
-    parquet::write_table((folder / "data_0.parquet").string(), rows, size_t{1} << 20, in_place);
+    parquet::write_table((folder / kPatientFile).string(), rows, size_t{1} << 20, in_place);
     if (files_done) files_done->fetch_add(1, std::memory_order_relaxed);
   });
   remove_other_entries(dir, runs);

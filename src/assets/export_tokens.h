@@ -19,7 +19,9 @@ struct ExportStats {
 
 // Writes into `dir` (which must exist) with `threads` threads; file contents do not depend on
 // the thread count. An earlier export in `dir` is overwritten in place (its files keep their
-// disk blocks), and whatever it holds besides this export's subject folders is removed.
+// disk blocks), and whatever it holds besides this export's patient folders is removed. Inside
+// a kept patient folder only data_0.parquet is rewritten: listing 22 000 folders for files
+// ehrtok never writes would cost more than the rest of the rewrite (~1.6 s at --scale 0.1).
 // `files_done`, when given, counts the files written so far.
 ExportStats export_tokens_hive(const std::filesystem::path& dir, const TokensFinal& tokens,
                                const EventsMerged& merged, const StgAdmissions& admissions,

@@ -1,6 +1,7 @@
 // Ctrl-C and kill: a dedicated thread waits for SIGINT/SIGTERM, removes the temporary outputs of
 // the assets being written and exits with 130 (SIGINT) or 143 (SIGTERM) at once. Stopping this
-// abruptly is safe because no output or record is ever written in place (see AtomicOutput).
+// abruptly is safe because no output or record is written under its final name before it is
+// complete (see AtomicOutput).
 #pragma once
 
 namespace ehrtok::cli {

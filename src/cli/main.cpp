@@ -45,14 +45,9 @@ int synthesize(synth::SynthOptions& options, double scale) {
 // A run allocates and frees many buffers of a few MB (CSV chunks, row groups). By default glibc
 // returns each to the kernel and the next one arrives as fresh pages the kernel must zero: at
 // --scale 0.1 that was 4.2 s of the 18 s CPU. Keeping them in the heap halves system time.
-// One arena for all threads: glibc gives each thread arenas of 64 MB heaps and unmaps a heap
-// once it is empty, so buffers that pass between threads kept landing on fresh pages; with one
-// arena, system time at --scale 0.1 went from 2.3-4.7 s to 1.5-1.7 s and peak RSS from 955 to
-// 775 MB. The threads seldom allocate, so they hardly contend for it.
 void keep_freed_memory_for_reuse() {
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
-  mallopt(M_ARENA_MAX, 1);
 }
 
 int main(int argc, char** argv) {

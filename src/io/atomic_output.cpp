@@ -34,7 +34,7 @@ void unregister_pending(const std::filesystem::path& temp) {
 }
 
 // Removes `temp` until `deadline`; a large temporary folder may outlast it, and keeps its
-// suffix until the next run of its asset removes it.
+// suffix until the next build of its asset removes it (or reuses it, see Previous::Reuse).
 void remove_until(const std::filesystem::path& temp,
                   std::chrono::steady_clock::time_point deadline) {
   std::error_code ec;
@@ -57,13 +57,21 @@ int remove_pending_outputs() {
   return static_cast<int>(pending().size());
 }
 
+// A real folder, not a symbolic link to one: a link is never reused (writing through it would
+// overwrite and prune whatever it points to); it is removed like any other leftover.
+bool is_real_directory(const std::filesystem::path& p) {
+  return std::filesystem::symlink_status(p).type() == std::filesystem::file_type::directory;
+}
+
 AtomicOutput::AtomicOutput(std::filesystem::path final_path, Previous previous)
     : final_(std::move(final_path)), temp_(final_.string() + kSuffix) {
+  // Where earlier builds moved a folder output aside while deleting it (left by an interruption).
+  std::filesystem::remove_all(final_.string() + ".ehrtok-old");
   const bool reuse = previous == Previous::Reuse;
-  if (reuse && std::filesystem::is_directory(final_)) {
+  if (reuse && is_real_directory(final_)) {
     std::filesystem::remove_all(temp_);  // left over from an interrupted run
     std::filesystem::rename(final_, temp_);
-  } else if (!reuse || !std::filesystem::is_directory(temp_)) {
+  } else if (!reuse || !is_real_directory(temp_)) {
     std::filesystem::remove_all(temp_);
   }
   register_pending(temp_);

@@ -19,8 +19,9 @@ class AtomicOutput {
     // Moved to the temporary path now, so that the writer overwrites its files in place and
     // removes what it did not write: on ext4, deleting and creating tens of thousands of files
     // costs several times more than rewriting them (a rebuilt Hive export). A temporary folder a
-    // killed run left is reused the same way. From then on the previous output is gone under its
-    // final name, whether or not this one is committed (its record must already be removed).
+    // killed run left is reused the same way. Symbolic links are never reused. From then on the
+    // previous output is gone under its final name, whether or not this one is committed (its
+    // record must already be removed).
     Reuse,
   };
 
@@ -45,8 +46,8 @@ class AtomicOutput {
 // Removes the temporary files of every AtomicOutput not yet committed or destroyed, from any
 // thread: what an interrupted process (SIGINT) does before it exits. From then on commit()
 // throws instead of renaming. Gives up on a large temporary folder after 0.7 s (it keeps its
-// suffix, and the next build of its asset removes it). The registry it reads is the one piece of
-// process-wide state in ehrtok, because a signal has no other way to find the outputs.
+// suffix, and the next build of its asset removes or reuses it). The registry it reads is the one
+// piece of process-wide state in ehrtok, because a signal has no other way to find the outputs.
 // Returns how many temporary outputs there were.
 int remove_pending_outputs();
 

@@ -89,6 +89,8 @@ size_t CsvChunker::last_record_end(const ChunkBytes& buffer, size_t& scanned,
 
 void CsvChunker::recycle(CsvChunk&& chunk) {
   constexpr size_t kMaxSpare = 8;
+  // A buffer grown for a huge record (a long quoted field) is not kept.
+  if (chunk.bytes.capacity() > 4 * target_bytes_ + (1 << 20)) return;
   std::lock_guard lock(spare_mutex_);
   if (spare_.size() < kMaxSpare) spare_.push_back(std::move(chunk.bytes));
 }

@@ -35,7 +35,7 @@ std::string_view unescape(const CsvField& field, std::string& scratch);
 // A run of whole records cut from a file.
 // Line numbers are not counted while cutting (that would be a second pass on the one sequential
 // thread): a chunk's splitter counts its lines, and the in-order consumer adds them up.
-// Chunk buffers are large and short-lived: huge pages keep their first touch cheap.
+// Chunk buffers are large: huge pages keep their first touch cheap, and recycle() reuses them.
 using ChunkBytes = std::basic_string<char, std::char_traits<char>, HugePageAllocator<char>>;
 
 struct CsvChunk {

@@ -3,6 +3,7 @@
 #include "parquet/parquet_writer.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -38,6 +39,30 @@ void write_bytes(std::FILE* file, const std::string& path, const void* data, siz
   }
 }
 
+std::runtime_error errno_error(const std::string& path, const std::string& what, int error) {
+  return file_error(path, what + ": " + std::strerror(error));
+}
+
+// Opens `path` for writing, truncated unless `in_place`. In place, a file with other hard links
+// (a backup made with `cp -l` or `rsync --link-dest`) is unlinked first, so they keep its bytes.
+std::FILE* open_for_writing(const std::string& path, bool in_place) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | (in_place ? 0 : O_TRUNC), 0666);
+  struct stat st {};
+  if (fd >= 0 && in_place && ::fstat(fd, &st) == 0 && st.st_nlink > 1) {
+    ::close(fd);
+    ::unlink(path.c_str());
+    fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_TRUNC, 0666);
+  }
+  if (fd < 0) throw errno_error(path, "cannot open for writing", errno);
+  std::FILE* file = ::fdopen(fd, "wb");  // fdopen never truncates
+  if (file == nullptr) {
+    const int error = errno;
+    ::close(fd);
+    throw errno_error(path, "cannot open for writing", error);
+  }
+  return file;
+}
+
 void shift_offsets(ColumnChunkMetadata& chunk, int64_t base) {
   chunk.data_page_offset += base;
   if (chunk.dictionary_page_offset) *chunk.dictionary_page_offset += base;
@@ -48,15 +73,7 @@ void shift_offsets(ColumnChunkMetadata& chunk, int64_t base) {
 FileWriter::FileWriter(std::string path, std::vector<Field> schema, WriterOptions options)
     : path_(std::move(path)), schema_(std::move(schema)), options_(std::move(options)) {
   if (options_.page_values == 0) throw file_error(path_, "page_values must be positive");
-  const int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (options_.overwrite_in_place ? 0 : O_TRUNC);
-  const int fd = ::open(path_.c_str(), flags, 0666);
-  if (fd >= 0) {
-    file_ = ::fdopen(fd, "wb");  // fdopen never truncates
-    if (file_ == nullptr) ::close(fd);
-  }
-  if (file_ == nullptr) {
-    throw file_error(path_, std::string("cannot open for writing: ") + std::strerror(errno));
-  }
+  file_ = open_for_writing(path_, options_.overwrite_in_place);
   write_bytes(file_, path_, kMagic, sizeof kMagic);
   offset_ = sizeof kMagic;
 }
@@ -149,11 +166,13 @@ void FileWriter::finish() {
   offset_ += footer.size() + sizeof length_le + sizeof kMagic;
   std::FILE* file = std::exchange(file_, nullptr);
   // Overwritten in place, the file may still hold the end of a longer earlier file.
-  const bool cut = !options_.overwrite_in_place ||
-                   (std::fflush(file) == 0 && ::ftruncate(::fileno(file), offset_) == 0);
-  if (std::fclose(file) != 0 || !cut) {
-    throw file_error(path_, std::string("close failed: ") + std::strerror(errno));
+  if (options_.overwrite_in_place &&
+      (std::fflush(file) != 0 || ::ftruncate(::fileno(file), static_cast<off_t>(offset_)) != 0)) {
+    const int error = errno;
+    std::fclose(file);
+    throw errno_error(path_, "cannot cut to its new length", error);
   }
+  if (std::fclose(file) != 0) throw errno_error(path_, "close failed", errno);
 }
 
 void write_table(const std::string& path, const Table& table, size_t row_group_rows,
