@@ -136,8 +136,9 @@ void events_merged_rows(Table& table, const EventsMerged& merged, const StgAdmis
     for (size_t row = first; row < last; ++row) {
       const size_t i = begin + row;
       const MergedEvent& e = merged.events[i];
-      set_timeline_row(table, row, e, admissions,
-                       static_cast<int64_t>(i - merged.admission_start[e.admission]) + 1);
+      set_timeline_row(
+          table, row, e, event_offset_hours(e.event_time, admissions.admittime(), e.admission),
+          admissions, static_cast<int64_t>(i - merged.admission_start[e.admission]) + 1);
     }
   });
 }

@@ -44,7 +44,7 @@ void resize_timeline_rows(Table& table, size_t rows) {
   }
 }
 
-void set_timeline_row(Table& table, size_t row, const MergedEvent& e,
+void set_timeline_row(Table& table, size_t row, const MergedEvent& e, double offset_hours,
                       const StgAdmissions& admissions, int64_t sequence) {
   auto& c = table.columns;
   const uint32_t a = e.admission;
@@ -62,7 +62,7 @@ void set_timeline_row(Table& table, size_t row, const MergedEvent& e,
   const bool no_time = e.event_time == kNullTime;
   c[7].ints[row] = no_time ? 0 : e.event_time;
   c[7].valid[row] = no_time ? 0 : 1;
-  c[8].doubles[row] = event_offset_hours(e.event_time, admit, a);
+  c[8].doubles[row] = offset_hours;
   c[9].ints[row] = sequence;
 }
 

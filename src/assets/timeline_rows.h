@@ -23,9 +23,10 @@ Table empty_timeline_table(const char* sequence_name, const std::shared_ptr<cons
 // are unspecified until set_timeline_row sets them.
 void resize_timeline_rows(Table& table, size_t rows);
 
-// Sets row `row` to `event` with its admission's columns and the given sequence number.
+// Sets row `row` to `event` with its admission's columns, its time_offset_hours (computed by the
+// caller, who usually needs it anyway: event_offset_hours) and the given sequence number.
 // Different rows may be set on different threads.
-void set_timeline_row(Table& table, size_t row, const MergedEvent& event,
+void set_timeline_row(Table& table, size_t row, const MergedEvent& event, double offset_hours,
                       const StgAdmissions& admissions, int64_t sequence);
 
 }  // namespace ehrtok

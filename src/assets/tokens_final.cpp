@@ -15,19 +15,21 @@ int TimeBins::bin_of(double h) const {
 
 namespace {
 
-// Calls visit(event index, bin) for each token of admission `a` in order: bin >= 0 for a bin
-// token (placed before the first event of each new bin), -1 for the event itself.
+// Calls visit(event index, bin, time_offset_hours) for each token of admission `a` in order:
+// bin >= 0 for a bin token (placed before the first event of each new bin, with that event's
+// times), -1 for the event itself.
 template <class Visit>
 void admission_tokens(const EventsMerged& merged, const Column& admittime, const TimeBins& bins,
                       uint32_t a, Visit visit) {
   int previous = -1;
   for (uint64_t e = merged.admission_start[a]; e < merged.admission_start[a + 1]; ++e) {
-    const int bin = bins.bin_of(event_offset_hours(merged.events[e].event_time, admittime, a));
+    const double offset = event_offset_hours(merged.events[e].event_time, admittime, a);
+    const int bin = bins.bin_of(offset);
     if (bin != previous) {
-      visit(e, bin);
+      visit(e, bin, offset);
       previous = bin;
     }
-    visit(e, -1);
+    visit(e, -1, offset);
   }
 }
 
@@ -44,7 +46,7 @@ TokensFinal build_tokens_final(const EventsMerged& merged, const StgAdmissions& 
   parallel_for(count, threads, [&](size_t first, size_t last) {
     for (size_t a = first; a < last; ++a)
       admission_tokens(merged, admittime, bins, static_cast<uint32_t>(a),
-                       [&](uint64_t, int) { ++out.admission_start[a + 1]; });
+                       [&](uint64_t, int, double) { ++out.admission_start[a + 1]; });
   });
   std::partial_sum(out.admission_start.begin(), out.admission_start.end(),
                    out.admission_start.begin());
@@ -68,14 +70,14 @@ void tokens_final_rows(Table& table, const TokensFinal& tokens, const EventsMerg
     for (; a + 1 < start.size() && start[a] < last; ++a) {
       uint64_t t = start[a];
       admission_tokens(merged, admittime, tokens.bins, static_cast<uint32_t>(a),
-                       [&](uint64_t e, int bin) {
+                       [&](uint64_t e, int bin, double offset) {
                          if (t >= first && t < last) {
                            MergedEvent event = merged.events[e];
                            if (bin >= 0) {  // a bin token: its event's times, its own code and type
                              event.code = tokens.bin_codes[bin];
                              event.type = CodeType::TimeBin;
                            }
-                           set_timeline_row(table, t - begin, event, admissions,
+                           set_timeline_row(table, t - begin, event, offset, admissions,
                                             static_cast<int64_t>(t - start[a]) + 1);
                          }
                          ++t;

@@ -65,16 +65,24 @@ bool is_real_directory(const std::filesystem::path& p) {
 
 AtomicOutput::AtomicOutput(std::filesystem::path final_path, Previous previous)
     : final_(std::move(final_path)), temp_(final_.string() + kSuffix) {
-  // Where earlier builds moved a folder output aside while deleting it (left by an interruption).
-  std::filesystem::remove_all(final_.string() + ".ehrtok-old");
-  const bool reuse = previous == Previous::Reuse;
-  if (reuse && is_real_directory(final_)) {
+  if (previous == Previous::Reuse) {
+    std::filesystem::remove_all(final_.string() + kRetiredSuffix);
+    if (is_real_directory(final_)) {
+      std::filesystem::remove_all(temp_);  // left over from an interrupted run
+      std::filesystem::rename(final_, temp_);
+    } else if (!is_real_directory(temp_)) {
+      std::filesystem::remove_all(temp_);
+    }
+  } else {
     std::filesystem::remove_all(temp_);  // left over from an interrupted run
-    std::filesystem::rename(final_, temp_);
-  } else if (!reuse || !is_real_directory(temp_)) {
-    std::filesystem::remove_all(temp_);
   }
   register_pending(temp_);
+}
+
+bool AtomicOutput::remove(const std::filesystem::path& final_path) {
+  std::filesystem::remove_all(final_path.string() + kSuffix);
+  std::filesystem::remove_all(final_path.string() + kRetiredSuffix);
+  return std::filesystem::remove_all(final_path) > 0;
 }
 
 AtomicOutput::~AtomicOutput() {

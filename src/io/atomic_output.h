@@ -37,7 +37,14 @@ class AtomicOutput {
   // Replaces the final path (file or directory) with what was written.
   void commit();
 
+  // Removes the output at `final_path` (a file or a folder) and whatever an interrupted build of
+  // it left behind. Returns whether the output itself existed.
+  static bool remove(const std::filesystem::path& final_path);
+
  private:
+  // Where builds before the in-place export moved a folder output aside while deleting it; an
+  // interruption could leave it behind.
+  static constexpr const char* kRetiredSuffix = ".ehrtok-old";
   std::filesystem::path final_;
   std::filesystem::path temp_;
   bool committed_ = false;

@@ -13,6 +13,16 @@
 #include "io/input_error.h"
 
 namespace ehrtok {
+namespace {
+
+// Stores field number `count` (then counts it) in `fields`, which only grows: a record's fields
+// cost no allocation once the vector is as long as the widest record.
+void store_field(std::vector<CsvField>& fields, size_t& count, const CsvField& field) {
+  if (count == fields.size()) fields.resize(count + 8);
+  fields[count++] = field;
+}
+
+}  // namespace
 
 std::string_view unescape(const CsvField& field, std::string& scratch) {
   if (!field.has_escapes) return field.text;
@@ -88,22 +98,14 @@ size_t CsvChunker::last_record_end(const ChunkBytes& buffer, size_t& scanned,
 }
 
 void CsvChunker::recycle(CsvChunk&& chunk) {
-  constexpr size_t kMaxSpare = 8;
   // A buffer grown for a huge record (a long quoted field) is not kept.
-  if (chunk.bytes.capacity() > 4 * target_bytes_ + (1 << 20)) return;
-  std::lock_guard lock(spare_mutex_);
-  if (spare_.size() < kMaxSpare) spare_.push_back(std::move(chunk.bytes));
+  if (chunk.bytes.capacity() <= 4 * target_bytes_ + (1 << 20))
+    spare_.give_back(std::move(chunk.bytes));
 }
 
 std::optional<CsvChunk> CsvChunker::next() {
   CsvChunk chunk;
-  {
-    std::lock_guard lock(spare_mutex_);
-    if (!spare_.empty()) {
-      chunk.bytes = std::move(spare_.back());
-      spare_.pop_back();
-    }
-  }
+  if (auto spare = spare_.take()) chunk.bytes = std::move(*spare);
   chunk.bytes.clear();
   chunk.bytes.reserve(carry_.size() + target_bytes_ + (1 << 16));
   chunk.bytes = carry_;
@@ -154,8 +156,7 @@ bool CsvRecordSplitter::split_unquoted(std::vector<CsvField>& fields) {
   const size_t size = data_.size();
   size_t count = 0, start = pos_, i = pos_;
   auto field_until = [&](size_t stop) {
-    if (count == fields.size()) fields.resize(count + 8);
-    fields[count++] = CsvField{.text = {data + start, stop - start}};
+    store_field(fields, count, CsvField{.text = {data + start, stop - start}});
     start = stop + 1;
   };
   bool at_end = false;
@@ -209,12 +210,8 @@ bool CsvRecordSplitter::next(std::vector<CsvField>& fields, int64_t& line, bool&
   malformed = false;
   line = line_;
   if (split_unquoted(fields)) return true;
-  // Fields are stored by index into a vector that only grows: no per-record allocation.
   size_t count = 0;
-  auto store = [&](const CsvField& f) {
-    if (count == fields.size()) fields.resize(count + 8);
-    fields[count++] = f;
-  };
+  auto store = [&](const CsvField& f) { store_field(fields, count, f); };
   size_t i = pos_;
   while (true) {
     CsvField field;

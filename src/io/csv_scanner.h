@@ -10,7 +10,6 @@
 
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,6 +17,7 @@
 
 #include "io/byte_source.h"
 #include "table/big_vector.h"
+#include "util/spare_pool.h"
 
 namespace ehrtok {
 
@@ -69,8 +69,7 @@ class CsvChunker {
   size_t target_bytes_;
   std::vector<std::string> header_;
   ChunkBytes carry_;
-  std::mutex spare_mutex_;
-  std::vector<ChunkBytes> spare_;
+  SparePool<ChunkBytes> spare_{8};
   int64_t first_data_line_ = 1;
   bool eof_ = false;
 };

@@ -33,14 +33,14 @@ std::runtime_error file_error(const std::string& path, const std::string& what) 
   return std::runtime_error(path + ": " + what);
 }
 
-void write_bytes(std::FILE* file, const std::string& path, const void* data, size_t size) {
-  if (size != 0 && std::fwrite(data, 1, size, file) != size) {
-    throw file_error(path, std::string("write failed: ") + std::strerror(errno));
-  }
-}
-
+// A failed system call on `path`, with the reason errno gave right after it.
 std::runtime_error errno_error(const std::string& path, const std::string& what, int error) {
   return file_error(path, what + ": " + std::strerror(error));
+}
+
+void write_bytes(std::FILE* file, const std::string& path, const void* data, size_t size) {
+  if (size != 0 && std::fwrite(data, 1, size, file) != size)
+    throw errno_error(path, "write failed", errno);
 }
 
 // Opens `path` for writing, truncated unless `in_place`. In place, a file with other hard links

@@ -1,11 +1,10 @@
 #include "pipeline/asset_loaders.h"
 
-#include <mutex>
-
 #include "io/input_error.h"
 #include "io/ordered_pipeline.h"
 #include "parquet/parquet_reader.h"
 #include "pipeline/asset_status.h"
+#include "util/spare_pool.h"
 
 namespace ehrtok {
 namespace {
@@ -29,26 +28,6 @@ void load_raw(const AssetDecl& asset, const MaterializationRecord& record, RunSt
   s.raw.emplace(asset.name, std::move(raw));
 }
 
-// Tables whose memory is handed from the consumer of a pipeline back to its workers.
-class SpareTables {
- public:
-  Table take() {
-    std::lock_guard lock(mutex_);
-    if (spare_.empty()) return {};
-    Table t = std::move(spare_.back());
-    spare_.pop_back();
-    return t;
-  }
-  void give_back(Table&& t) {
-    std::lock_guard lock(mutex_);
-    spare_.push_back(std::move(t));
-  }
-
- private:
-  std::mutex mutex_;
-  std::vector<Table> spare_;
-};
-
 // Row group by row group, so that besides the events only a few row groups of columns are in
 // memory: workers decode the next row groups while this thread appends the current one, and
 // the row groups' memory is reused (fresh memory costs more to fault in than the decoding
@@ -56,7 +35,7 @@ class SpareTables {
 EventsMerged load_events_merged(const AssetDecl& asset, const RunState& s) {
   const parquet::FileReader file(s.out(stored_output(asset, s.options)).string());
   StoredEventsMerged events(*s.admissions, *s.codes, file.num_rows());
-  SpareTables spare;
+  SparePool<Table> spare;
   size_t next = 0;
   run_ordered_pipeline<size_t, Table>(
       s.threads,
@@ -65,7 +44,7 @@ EventsMerged load_events_merged(const AssetDecl& asset, const RunState& s) {
         return next++;
       },
       [&](size_t g) {
-        Table batch = spare.take();
+        Table batch = spare.take().value_or(Table{});
         file.read_row_group(g, {"hadm_id", "code", "code_type", "event_time"}, batch);
         return batch;
       },

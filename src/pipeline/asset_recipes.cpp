@@ -174,14 +174,9 @@ AssetCounts export_tokens(const AssetDecl& asset, RunState& s, json&) {
   AssetCounts counts;
   counts.rows_in = static_cast<int64_t>(s.tokens->size());
   if (s.options.export_layout == ExportLayout::None) {
-    // A folder from an earlier layout would hold tokens of another configuration, and one an
-    // interrupted export left under the temporary name would stay forever.
-    const auto previous = s.out(asset.output);
-    if (std::filesystem::exists(previous)) {
-      std::filesystem::remove_all(previous);
-      counts.note("removed the previous export", 1);
-    }
-    std::filesystem::remove_all(previous.string() + AtomicOutput::kSuffix);
+    // A folder from an earlier layout would hold tokens of another configuration, and what an
+    // interrupted export left would stay forever.
+    if (AtomicOutput::remove(s.out(asset.output))) counts.note("removed the previous export", 1);
     counts.note("skipped (export.layout = none)", 1);
     return counts;
   }
