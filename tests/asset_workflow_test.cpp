@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "assets/event_windows.h"
 #include "io/input_error.h"
 #include "parquet/parquet_reader.h"
 #include "parquet/parquet_writer.h"
@@ -309,19 +310,22 @@ TEST_F(Workflow, SameSizeContentChangeOfAPlainCsvIsSeen) {
             std::vector<std::string>{"input file procedures_icd.csv changed (content)"});
 }
 
+// Overwrites bytes of a stored file, keeping its size and time: it still looks up to date.
+void damage_in_place(const fs::path& file) {
+  const auto mtime = fs::last_write_time(file);
+  {
+    std::fstream f(file, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(100);
+    f << std::string(4000, 'x');
+  }
+  fs::last_write_time(file, mtime);
+}
+
 TEST_F(Workflow, UnreadableStoredAssetFailsClearlyAndIsRebuiltNextRun) {
   TempDir out, fresh;
   RunOptions o = options(out.path());
   run_pipeline(o);
-  // Damage the labevents cache in place, keeping its size and time: still "up to date".
-  const fs::path cache = out.path() / ".ehrtok/cache/raw_labevents.parquet";
-  const auto mtime = fs::last_write_time(cache);
-  {
-    std::fstream f(cache, std::ios::in | std::ios::out | std::ios::binary);
-    f.seekp(100);
-    f << std::string(4000, 'x');
-  }
-  fs::last_write_time(cache, mtime);
+  damage_in_place(out.path() / ".ehrtok/cache/raw_labevents.parquet");
   o.top_labs = 20;  // needs raw_labevents read back
   try {
     run_pipeline(o);
@@ -332,6 +336,28 @@ TEST_F(Workflow, UnreadableStoredAssetFailsClearlyAndIsRebuiltNextRun) {
         << e.what();
   }
   EXPECT_EQ(status_of(asset_statuses(o), "raw_labevents").state, AssetState::Missing);
+  run_pipeline(o);
+  expect_same_as_fresh_run(o, fresh.path());
+}
+
+// events_merged is read back while the tokens are built, not when it is loaded: a damaged file
+// fails that build with the same hint, and the next run rebuilds it.
+TEST_F(Workflow, UnreadableStoredEventsAreRebuiltNextRun) {
+  TempDir out, fresh;
+  RunOptions o = options(out.path());
+  run_pipeline(o);
+  damage_in_place(out.path() / "events_merged.parquet");
+  set_config_value(o, "time_bins.edges", "0,12,48");
+  set_config_value(o, "time_bins.names", "PRE,FIRST_12H,FIRST_2D,LATER");
+  try {
+    run_pipeline(o);
+    ADD_FAILURE() << "the damaged events were read without an error";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("could not read events_merged back"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_EQ(status_of(asset_statuses(o), "events_merged").state, AssetState::Missing);
+  EXPECT_TRUE(temp_leftovers(out.path()).empty());
   run_pipeline(o);
   expect_same_as_fresh_run(o, fresh.path());
 }
@@ -453,7 +479,9 @@ TEST_F(Workflow, RebuiltExportKeepsNothingOfThePreviousOne) {
 
 // events_merged read back row group by row group gives the events it was written from; rows out
 // of admission order are named.
-TEST_F(Workflow, StoredEventsReadBackByRowGroup) {
+// Read back row group by row group, the stored events come out as the events written, in
+// windows of whole subjects; row groups out of admission order are an error naming the row.
+TEST_F(Workflow, StoredEventsReadBackInWindowsOfWholeSubjects) {
   TempDir dir;
   const auto run = testing::run_in_memory(hosp());
   const std::string path = dir.path() / "events_merged.parquet";
@@ -463,21 +491,40 @@ TEST_F(Workflow, StoredEventsReadBackByRowGroup) {
   std::vector<Table> groups(file.num_row_groups());
   for (size_t g = 0; g < groups.size(); ++g)
     file.read_row_group(g, {"hadm_id", "code", "code_type", "event_time"}, groups[g]);
+
+  const auto& subject = run->admissions.subject_id();
   CodeBook codes;
-  StoredEventsMerged stored(run->admissions, codes, file.num_rows());
-  for (const auto& group : groups) stored.append(group);
-  const EventsMerged back = stored.finish();
-  EXPECT_EQ(back.admission_start, run->merged.admission_start);
-  ASSERT_EQ(back.events.size(), run->merged.events.size());
-  for (size_t i = 0; i < back.events.size(); ++i) {
-    const MergedEvent &a = back.events[i], &b = run->merged.events[i];
+  StoredEventWindows stored(run->admissions, codes);
+  std::vector<MergedEvent> back;
+  std::set<int64_t> subjects_seen;
+  size_t windows = 0;
+  const auto collect = [&](const EventsView& view) {
+    ++windows;
+    std::set<int64_t> in_window;
+    for (size_t i = 0; i < view.admission_count(); ++i)
+      for (uint64_t e = view.start[i]; e < view.start[i + 1]; ++e) {
+        EXPECT_EQ(view.events[e].admission, view.first_admission + i);
+        in_window.insert(subject[view.events[e].admission]);
+        back.push_back(view.events[e]);
+      }
+    for (int64_t id : in_window) EXPECT_TRUE(subjects_seen.insert(id).second) << id;
+  };
+  for (const auto& group : groups) {
+    stored.append(group);
+    stored.hand_out(collect);
+  }
+  stored.hand_out(collect, /*last=*/true);
+  EXPECT_GT(windows, 3u);  // subjects longer than a row group make fewer windows than groups
+  ASSERT_EQ(back.size(), run->merged.events.size());
+  for (size_t i = 0; i < back.size(); ++i) {
+    const MergedEvent &a = back[i], &b = run->merged.events[i];
     ASSERT_EQ(a.event_time, b.event_time) << i;
     ASSERT_EQ(a.admission, b.admission) << i;
     ASSERT_EQ(a.type, b.type) << i;
     ASSERT_EQ(codes.at(a.code), run->codes->at(b.code)) << i;
   }
 
-  StoredEventsMerged swapped(run->admissions, codes, file.num_rows());
+  StoredEventWindows swapped(run->admissions, codes);
   swapped.append(groups[1]);
   try {
     swapped.append(groups[0]);
@@ -486,6 +533,42 @@ TEST_F(Workflow, StoredEventsReadBackByRowGroup) {
     EXPECT_NE(std::string(e.what()).find("not in admission order at row 1001"), std::string::npos)
         << e.what();
   }
+}
+
+// In memory the windows end at the first subject boundary after the window size, and together
+// hold every event; tokens built window by window do not depend on the window size.
+TEST_F(Workflow, TimelineWindowsHoldWholeSubjects) {
+  const auto run = testing::run_in_memory(hosp());
+  const auto& subject = run->admissions.subject_id();
+  for (size_t window_events : {size_t{1}, size_t{50}, size_t{1000}, size_t{1} << 30}) {
+    size_t events = 0, windows = 0;
+    for_each_subject_window(run->merged, run->admissions, window_events, [&](const EventsView& v) {
+      ++windows;
+      EXPECT_GT(v.size(), 0u);
+      EXPECT_EQ(v.start.front(), events);  // consecutive
+      events += v.size();
+      const uint32_t last = v.first_admission + static_cast<uint32_t>(v.admission_count());
+      if (last < run->admissions.size()) {
+        EXPECT_NE(subject[last], subject[last - 1]);
+      }
+      // Short of the size before its last subject's first admission.
+      const uint32_t last_subject_start = [&] {
+        uint32_t a = last - 1;
+        while (a > v.first_admission && subject[a - 1] == subject[last - 1]) --a;
+        return a;
+      }();
+      EXPECT_LT(v.start[last_subject_start - v.first_admission] - v.start[0], window_events);
+    });
+    EXPECT_EQ(events, run->merged.events.size()) << window_events;
+    if (window_events == size_t{1} << 30) {
+      EXPECT_EQ(windows, 1u);
+    }
+  }
+  TempDir dir;
+  parquet::write_table(dir.path() / "small.parquet", run->tokens_final_table(1), 1000);
+  parquet::write_table(dir.path() / "one.parquet", run->tokens_final_table(1u << 30), 1000);
+  EXPECT_EQ(testing::read_bytes(dir.path() / "small.parquet"),
+            testing::read_bytes(dir.path() / "one.parquet"));
 }
 
 // A change of top_labs re-reads labevents from the raw cache, never from the CSV.

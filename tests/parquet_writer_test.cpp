@@ -357,6 +357,42 @@ TEST(Statistics, NaNIsCountedAndDropsTheBounds) {
   EXPECT_FALSE(a.min_value.has_value());
 }
 
+// add_all (vectorized) bounds and counts exactly as add does value by value, over spans with
+// extremes, infinities, zeros of both signs and NaNs, and across several calls.
+TEST(Statistics, AddAllEqualsAddingOneByOne) {
+  std::mt19937_64 rng(7);
+  const double inf = std::numeric_limits<double>::infinity();
+  const std::vector<double> specials = {0.0, -0.0, inf, -inf, 1e308, -1e308, 5e-324};
+  const std::vector<int64_t> extremes = {std::numeric_limits<int64_t>::min(),
+                                         std::numeric_limits<int64_t>::max(), 0, -1};
+  for (int round = 0; round < 200; ++round) {
+    std::vector<double> doubles(rng() % 40);
+    std::vector<int64_t> ints(doubles.size());
+    for (size_t i = 0; i < doubles.size(); ++i) {
+      const uint64_t pick = rng() % 10;
+      doubles[i] = pick == 0   ? std::numeric_limits<double>::quiet_NaN()
+                   : pick == 1 ? specials[rng() % specials.size()]
+                               : static_cast<double>(static_cast<int64_t>(rng() % 2001) - 1000);
+      ints[i] = pick == 1 ? extremes[rng() % extremes.size()] : static_cast<int64_t>(rng());
+    }
+    const size_t cut = doubles.empty() ? 0 : rng() % doubles.size();
+    DoubleStats all, one;
+    all.add_all(std::span(doubles).first(cut));
+    all.add_all(std::span(doubles).subspan(cut));
+    for (double v : doubles) one.add(v);
+    const ChunkStatistics a = all.finish(), b = one.finish();
+    EXPECT_EQ(a.min_value, b.min_value) << round;
+    EXPECT_EQ(a.max_value, b.max_value) << round;
+    EXPECT_EQ(a.nan_count, b.nan_count) << round;
+    Int64Stats int_all, int_one;
+    int_all.add_all(std::span(ints).first(cut));
+    int_all.add_all(std::span(ints).subspan(cut));
+    for (int64_t v : ints) int_one.add(v);
+    EXPECT_EQ(int_all.finish().min_value, int_one.finish().min_value) << round;
+    EXPECT_EQ(int_all.finish().max_value, int_one.finish().max_value) << round;
+  }
+}
+
 TEST(Statistics, StringsCompareAsUnsignedBytes) {
   StringStats stats;
   for (const char* s : {"zeta", "Zeta",

@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "assets/event_windows.h"
 #include "assets/stg_diagnoses.h"
 #include "assets/stg_labs.h"
 #include "assets/stg_medications.h"
@@ -164,7 +165,7 @@ std::unique_ptr<InMemoryRun> run_in_memory(const std::filesystem::path& hosp_dir
   a.med = build_stg_medications(a.prescriptions_raw, *a.codes);
   a.lab = build_stg_labs(a.labevents, a.top, a.quantiles, a.admissions, *a.codes);
   a.merged = build_events_merged({&a.dx, &a.pr, &a.med, &a.lab}, a.admissions, *a.codes);
-  a.tokens = build_tokens_final(a.merged, a.admissions, *a.codes);
+  a.bins = intern_time_bins(TimeBins{}, *a.codes);
   return run;
 }
 
@@ -174,9 +175,14 @@ Table InMemoryRun::events_merged_table() const {
   return table;
 }
 
-Table InMemoryRun::tokens_final_table() const {
+Table InMemoryRun::tokens_final_table(size_t window_events) const {
   Table table = empty_timeline_table("final_seq", codes);
-  tokens_final_rows(table, tokens, merged, admissions, 0, tokens.size());
+  for_each_subject_window(merged, admissions, window_events, [&](const EventsView& events) {
+    const TokensFinal tokens = build_tokens_final(events, bins, admissions, 2);
+    const size_t at = table.num_rows();
+    resize_timeline_rows(table, at + tokens.size());
+    tokens_final_rows(table, at, tokens, admissions, 0, tokens.size(), 2);
+  });
   return table;
 }
 

@@ -71,10 +71,11 @@ struct InMemoryRun {
   std::shared_ptr<CodeBook> codes = std::make_shared<CodeBook>();
   StagedEvents dx, pr, med, lab;
   EventsMerged merged;
-  TokensFinal tokens;
+  TimeBinTokens bins;
 
   Table events_merged_table() const;
-  Table tokens_final_table() const;
+  // Built window by window (for_each_subject_window), as a run does.
+  Table tokens_final_table(size_t window_events = 997) const;
 };
 std::unique_ptr<InMemoryRun> run_in_memory(const std::filesystem::path& hosp_dir, int threads = 2,
                                            size_t top_labs = 200);

@@ -22,24 +22,6 @@ std::vector<uint32_t> code_ranks(const CodeBook& codes) {
   return rank;
 }
 
-// The admission row of each event of a stage in turn, or -1; events of one admission mostly come
-// together, so the last answer is kept.
-class AdmissionFinder {
- public:
-  explicit AdmissionFinder(const StgAdmissions& admissions) : admissions_(admissions) {}
-  int64_t rank(int64_t hadm) {
-    if (hadm != last_hadm_) {
-      last_rank_ = hadm == kNullId ? -1 : admissions_.find(hadm);
-      last_hadm_ = hadm;
-    }
-    return last_rank_;
-  }
-
- private:
-  const StgAdmissions& admissions_;
-  int64_t last_hadm_ = kNullId, last_rank_ = -1;
-};
-
 // An event with what orders it within its admission: (time_offset_hours, seq_num, code), then
 // stage and row within the stage.
 struct SortKey {
@@ -141,54 +123,6 @@ void events_merged_rows(Table& table, const EventsMerged& merged, const StgAdmis
           admissions, static_cast<int64_t>(i - merged.admission_start[e.admission]) + 1);
     }
   });
-}
-
-StoredEventsMerged::StoredEventsMerged(const StgAdmissions& admissions, CodeBook& codes,
-                                       size_t rows)
-    : admissions_(admissions), codes_(codes) {
-  out_.events.reserve(rows);
-  out_.admission_start.assign(admissions.size() + 1, 0);
-}
-
-void StoredEventsMerged::append(const Table& batch) {
-  const auto& hadm = batch.column("hadm_id");
-  const auto& code = batch.column("code");
-  const auto& code_type = batch.column("code_type");
-  const auto& event_time = batch.column("event_time");
-  // Each distinct string of the batch is interned once, not once per row.
-  std::vector<uint32_t> code_ids(code.dictionary ? code.dictionary->size() : 0, UINT32_MAX);
-  std::vector<int> type_of(code_type.dictionary ? code_type.dictionary->size() : 0, -1);
-  for (size_t t = 0; t < type_of.size(); ++t)
-    for (auto k : {CodeType::Diagnosis, CodeType::Procedure, CodeType::Medication, CodeType::Lab})
-      if (code_type.dictionary->at(static_cast<uint32_t>(t)) == code_type_name(k))
-        type_of[t] = static_cast<int>(k);
-
-  AdmissionFinder finder(admissions_);
-  for (size_t i = 0; i < batch.num_rows(); ++i) {
-    const size_t row = out_.events.size() + 1;
-    const int64_t rank = hadm.is_null(i) ? -1 : finder.rank(hadm.ints[i]);
-    if (rank < 0 || code.is_null(i) || code_type.is_null(i) || type_of[code_type.codes[i]] < 0)
-      throw InputError("events_merged: stored row " + std::to_string(row) +
-                       " has no admission, no code or an unknown code_type");
-    if (!out_.events.empty() && static_cast<uint32_t>(rank) < out_.events.back().admission)
-      throw InputError("events_merged: stored rows are not in admission order at row " +
-                       std::to_string(row));
-    uint32_t& id = code_ids[code.codes[i]];
-    if (id == UINT32_MAX) id = codes_.intern(code.string_at(i));
-    out_.events.push_back({.event_time = value_or(event_time, i, kNullTime),
-                           .code = id,
-                           .admission = static_cast<uint32_t>(rank),
-                           .source_row = 0,
-                           .type = static_cast<CodeType>(type_of[code_type.codes[i]])});
-    ++out_.admission_start[rank + 1];
-  }
-}
-
-EventsMerged StoredEventsMerged::finish() {
-  for (size_t a = 0; a + 1 < out_.admission_start.size(); ++a)
-    out_.admission_start[a + 1] += out_.admission_start[a];
-  out_.counts.rows_in = out_.counts.rows_out = static_cast<int64_t>(out_.events.size());
-  return std::move(out_);
 }
 
 }  // namespace ehrtok

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "assets/asset_counts.h"
@@ -34,30 +35,24 @@ struct EventsMerged {
   AssetCounts counts;
 };
 
+// A window of events_merged: the events of admissions [first_admission, first_admission + n), in
+// timeline order. Those of admission first_admission + i are events[start[i], start[i + 1]).
+// Later assets walk the timeline window by window, whether it is in memory or read back.
+struct EventsView {
+  const MergedEvent* events = nullptr;
+  std::span<const uint64_t> start = {};
+  uint32_t first_admission = 0;
+
+  size_t admission_count() const { return start.empty() ? 0 : start.size() - 1; }
+  size_t size() const { return start.empty() ? 0 : start.back() - start.front(); }
+};
+
 // Joins the stages to stg_admissions on hadm_id (events of no admission are dropped) and orders
 // each admission's events by (time_offset_hours, seq_num, code), then stage and file order.
 // Admissions are sorted on `threads` threads; the result does not depend on it.
 EventsMerged build_events_merged(const std::vector<const StagedEvents*>& stages,
                                  const StgAdmissions& admissions, const CodeBook& codes,
                                  int threads = 1);
-
-// events_merged read back from its stored rows (in (subject_id, visit_seq, event_seq) order),
-// one batch (a row group) at a time so that only one batch of columns is held besides the
-// events. Codes are interned into `codes`. The stored rows carry no stage row, so source_row is
-// left at 0: it only orders events, and the stored order is already final.
-class StoredEventsMerged {
- public:
-  StoredEventsMerged(const StgAdmissions& admissions, CodeBook& codes, size_t rows);
-  // Appends a batch with at least the columns hadm_id, code, code_type and event_time.
-  // Throws InputError when a row's admission is unknown or out of order.
-  void append(const Table& batch);
-  EventsMerged finish();
-
- private:
-  const StgAdmissions& admissions_;
-  CodeBook& codes_;
-  EventsMerged out_;
-};
 
 // Replaces the rows of `table` (made by empty_timeline_table("event_seq", ...)) with the output
 // columns for events [begin, end), on `threads` threads; the table's memory is reused.

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <string>
+#include <unordered_set>
 
 #include "assets/tokens_final.h"
 
@@ -17,18 +19,25 @@ struct ExportStats {
   int64_t rows = 0;
 };
 
-// Writes into `dir` (which must exist) with `threads` threads; file contents do not depend on
-// the thread count. An earlier export in `dir` is overwritten in place (its files keep their
-// disk blocks), and whatever it holds besides this export's patient folders is removed. Inside
-// a kept patient folder only data_0.parquet is rewritten: listing 22 000 folders for files
-// ehrtok never writes would cost more than the rest of the rewrite (~1.6 s at --scale 0.1).
-// `files_done`, when given, counts the files written so far.
-ExportStats export_tokens_hive(const std::filesystem::path& dir, const TokensFinal& tokens,
-                               const EventsMerged& merged, const StgAdmissions& admissions,
-                               const std::shared_ptr<const CodeBook>& codes, int threads,
-                               std::atomic<int64_t>* files_done = nullptr);
+// Writes the patient files into `dir` (which must exist) window by window of tokens_final, each
+// window's patients on `threads` threads; file contents do not depend on the thread count. An
+// earlier export in `dir` is overwritten in place (its files keep their disk blocks), and
+// whatever it holds besides this export's patient folders is removed by finish(). Inside a kept
+// patient folder only data_0.parquet is rewritten: listing 22 000 folders for files ehrtok
+// never writes would cost more than the rest of the rewrite (~1.6 s at --scale 0.1).
+class HiveExport {
+ public:
+  HiveExport(std::filesystem::path dir, std::shared_ptr<const CodeBook> codes, int threads);
+  // Writes the files of the window's patients (the window holds all of their tokens).
+  void append(const TokensFinal& tokens, const StgAdmissions& admissions);
+  ExportStats finish();
 
-// How many files export_tokens_hive will write (one per subject with tokens).
-int64_t export_file_count(const TokensFinal& tokens, const StgAdmissions& admissions);
+ private:
+  std::filesystem::path dir_;
+  std::shared_ptr<const CodeBook> codes_;
+  int threads_;
+  std::unordered_set<std::string> folders_;  // written so far
+  ExportStats stats_;
+};
 
 }  // namespace ehrtok

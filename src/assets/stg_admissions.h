@@ -8,6 +8,7 @@
 #include <absl/container/flat_hash_map.h>
 
 #include "assets/asset_counts.h"
+#include "assets/staged_events.h"
 #include "mimic/raw_table.h"
 #include "table/column.h"
 
@@ -31,6 +32,24 @@ struct StgAdmissions {
     auto it = rank_of_hadm.find(hadm);
     return it == rank_of_hadm.end() ? -1 : static_cast<int64_t>(it->second);
   }
+};
+
+// The admission row of each event in turn, or -1; events of one admission mostly come
+// together, so the last answer is kept.
+class AdmissionFinder {
+ public:
+  explicit AdmissionFinder(const StgAdmissions& admissions) : admissions_(admissions) {}
+  int64_t rank(int64_t hadm) {
+    if (hadm != last_hadm_) {
+      last_rank_ = hadm == kNullId ? -1 : admissions_.find(hadm);
+      last_hadm_ = hadm;
+    }
+    return last_rank_;
+  }
+
+ private:
+  const StgAdmissions& admissions_;
+  int64_t last_hadm_ = kNullId, last_rank_ = -1;
 };
 
 // visit_seq = 1, 2, ... per subject in order of (admittime NULLs last, hadm_id);

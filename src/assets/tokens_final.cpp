@@ -13,77 +13,115 @@ int TimeBins::bin_of(double h) const {
                           upper_edges.begin());
 }
 
+TimeBinTokens intern_time_bins(const TimeBins& bins, CodeBook& codes) {
+  TimeBinTokens tokens{bins, {}};
+  for (const auto& name : bins.names) tokens.codes.push_back(codes.intern(name));
+  return tokens;
+}
+
 namespace {
 
-// Calls visit(event index, bin, time_offset_hours) for each token of admission `a` in order:
-// bin >= 0 for a bin token (placed before the first event of each new bin, with that event's
-// times), -1 for the event itself.
+// Calls visit(event, bin, time_offset_hours) for each token of the window's admission i in
+// order: bin >= 0 for a bin token (placed before the first event of each new bin, with that
+// event's times), -1 for the event itself.
 template <class Visit>
-void admission_tokens(const EventsMerged& merged, const Column& admittime, const TimeBins& bins,
-                      uint32_t a, Visit visit) {
+void admission_tokens(const EventsView& events, const Column& admittime, const TimeBins& bins,
+                      size_t i, Visit visit) {
   int previous = -1;
-  for (uint64_t e = merged.admission_start[a]; e < merged.admission_start[a + 1]; ++e) {
-    const double offset = event_offset_hours(merged.events[e].event_time, admittime, a);
+  for (uint64_t e = events.start[i]; e < events.start[i + 1]; ++e) {
+    const MergedEvent& event = events.events[e];
+    const double offset = event_offset_hours(event.event_time, admittime, event.admission);
     const int bin = bins.bin_of(offset);
     if (bin != previous) {
-      visit(e, bin, offset);
+      visit(event, bin, offset);
       previous = bin;
     }
-    visit(e, -1, offset);
+    visit(event, -1, offset);
   }
 }
 
 }  // namespace
 
-TokensFinal build_tokens_final(const EventsMerged& merged, const StgAdmissions& admissions,
-                               CodeBook& codes, const TimeBins& bins, int threads) {
-  TokensFinal out;
-  out.bins = bins;
-  for (const auto& name : bins.names) out.bin_codes.push_back(codes.intern(name));
+TokensFinal build_tokens_final(const EventsView& events, const TimeBinTokens& bins,
+                               const StgAdmissions& admissions, int threads) {
+  TokensFinal out{events, &bins, {}};
   const Column& admittime = admissions.admittime();
-  const size_t count = merged.admission_start.size() - 1;
+  const size_t count = events.admission_count();
   out.admission_start.assign(count + 1, 0);
   parallel_for(count, threads, [&](size_t first, size_t last) {
-    for (size_t a = first; a < last; ++a)
-      admission_tokens(merged, admittime, bins, static_cast<uint32_t>(a),
-                       [&](uint64_t, int, double) { ++out.admission_start[a + 1]; });
+    for (size_t i = first; i < last; ++i)
+      admission_tokens(events, admittime, bins.bins, i,
+                       [&](const MergedEvent&, int, double) { ++out.admission_start[i + 1]; });
   });
   std::partial_sum(out.admission_start.begin(), out.admission_start.end(),
                    out.admission_start.begin());
-  const auto events = static_cast<int64_t>(merged.events.size());
-  out.counts.rows_in = events;
-  out.counts.rows_out = static_cast<int64_t>(out.size());
-  out.counts.note("time_bin tokens added", out.counts.rows_out - events);
   return out;
 }
 
-void tokens_final_rows(Table& table, const TokensFinal& tokens, const EventsMerged& merged,
+void tokens_final_rows(Table& table, size_t first_row, const TokensFinal& tokens,
                        const StgAdmissions& admissions, size_t begin, size_t end, int threads) {
-  resize_timeline_rows(table, end - begin);
   const Column& admittime = admissions.admittime();
   const auto& start = tokens.admission_start;
-  parallel_for(end - begin, threads, [&](size_t first_row, size_t last_row) {
-    const size_t first = begin + first_row, last = begin + last_row;
+  parallel_for(end - begin, threads, [&](size_t first_token, size_t last_token) {
+    const size_t first = begin + first_token, last = begin + last_token;
     // The admission holding token `first`, then each admission up to token `last`.
-    auto a = static_cast<size_t>(std::upper_bound(start.begin(), start.end(), first) -
+    auto i = static_cast<size_t>(std::upper_bound(start.begin(), start.end(), first) -
                                  start.begin() - 1);
-    for (; a + 1 < start.size() && start[a] < last; ++a) {
-      uint64_t t = start[a];
-      admission_tokens(merged, admittime, tokens.bins, static_cast<uint32_t>(a),
-                       [&](uint64_t e, int bin, double offset) {
+    for (; i + 1 < start.size() && start[i] < last; ++i) {
+      uint64_t t = start[i];
+      admission_tokens(tokens.events, admittime, tokens.bins->bins, i,
+                       [&](const MergedEvent& e, int bin, double offset) {
                          if (t >= first && t < last) {
-                           MergedEvent event = merged.events[e];
+                           MergedEvent event = e;
                            if (bin >= 0) {  // a bin token: its event's times, its own code and type
-                             event.code = tokens.bin_codes[bin];
+                             event.code = tokens.bins->codes[bin];
                              event.type = CodeType::TimeBin;
                            }
-                           set_timeline_row(table, t - begin, event, offset, admissions,
-                                            static_cast<int64_t>(t - start[a]) + 1);
+                           set_timeline_row(table, first_row + (t - begin), event, offset,
+                                            admissions, static_cast<int64_t>(t - start[i]) + 1);
                          }
                          ++t;
                        });
     }
   });
+}
+
+TokensFinalFile::TokensFinalFile(const std::string& path,
+                                 const std::shared_ptr<const CodeBook>& codes,
+                                 size_t row_group_rows, int threads)
+    : writer_(path, timeline_schema("final_seq"), {.threads = threads}),
+      rows_(empty_timeline_table("final_seq", codes)),
+      row_group_rows_(std::max<size_t>(row_group_rows, 1)),
+      threads_(threads) {}
+
+void TokensFinalFile::append(const TokensFinal& tokens, const StgAdmissions& admissions) {
+  for (size_t begin = 0; begin < tokens.size();) {
+    const size_t end = std::min(tokens.size(), begin + (row_group_rows_ - filled_));
+    // The table only grows: rows are overwritten, never zeroed again.
+    if (rows_.num_rows() < filled_ + (end - begin))
+      resize_timeline_rows(rows_, filled_ + (end - begin));
+    tokens_final_rows(rows_, filled_, tokens, admissions, begin, end, threads_);
+    filled_ += end - begin;
+    if (filled_ == row_group_rows_) write_rows();
+    begin = end;
+  }
+  counts_.rows_in += static_cast<int64_t>(tokens.events.size());
+  counts_.rows_out += static_cast<int64_t>(tokens.size());
+}
+
+void TokensFinalFile::finish() {
+  // An empty asset still gets one (empty) row group.
+  if (filled_ > 0 || !wrote_row_group_) write_rows();
+  writer_.finish();
+  counts_.note("time_bin tokens added", counts_.rows_out - counts_.rows_in);
+}
+
+void TokensFinalFile::write_rows() {
+  std::vector<ColumnSlice> slices;
+  for (const auto& c : rows_.columns) slices.push_back({&c, 0, filled_});
+  writer_.write_row_group(slices);
+  wrote_row_group_ = true;
+  filled_ = 0;
 }
 
 }  // namespace ehrtok

@@ -1,5 +1,5 @@
 // tokens_final: the timeline with TIME_BIN tokens inserted where the time bin changes
-// (SPEC.md asset 10).
+// (SPEC.md asset 10), built and written window by window of events_merged (event_windows.h).
 #pragma once
 
 #include <cstdint>
@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "assets/events_merged.h"
+#include "parquet/parquet_writer.h"
 
 namespace ehrtok {
 
@@ -20,26 +21,57 @@ struct TimeBins {
   int bin_of(double offset_hours) const;
 };
 
-// tokens_final as positions: each admission's token count and where its tokens start. The
-// tokens themselves (each event, and the time-bin token placed before the first event of each
-// new bin) follow from the events and the bins, and are generated as rows are written, so a
-// run holds no array of tokens.
-struct TokensFinal {
-  std::vector<uint64_t> admission_start;  // tokens of admission a: [start[a], start[a + 1])
+// The bins and the CodeBook id of each bin name: what a bin token is made of.
+struct TimeBinTokens {
   TimeBins bins;
-  std::vector<uint32_t> bin_codes;  // CodeBook id of each bin name
-  AssetCounts counts;
+  std::vector<uint32_t> codes;
+};
+
+TimeBinTokens intern_time_bins(const TimeBins& bins, CodeBook& codes);
+
+// The tokens of a window of events_merged as positions: where each admission's tokens start.
+// The tokens themselves (each event, and the time-bin token placed before the first event of
+// each new bin) follow from the events and the bins, and are generated as rows are written, so
+// a run holds no array of tokens.
+struct TokensFinal {
+  EventsView events;
+  const TimeBinTokens* bins = nullptr;
+  // Tokens of admission events.first_admission + i: [admission_start[i], admission_start[i + 1]).
+  std::vector<uint64_t> admission_start;
 
   size_t size() const { return admission_start.back(); }
 };
 
-TokensFinal build_tokens_final(const EventsMerged& merged, const StgAdmissions& admissions,
-                               CodeBook& codes, const TimeBins& bins = {}, int threads = 1);
+TokensFinal build_tokens_final(const EventsView& events, const TimeBinTokens& bins,
+                               const StgAdmissions& admissions, int threads = 1);
 
-// Replaces the rows of `table` (made by empty_timeline_table("final_seq", ...)) with the output
-// columns for tokens [begin, end) (events_merged's columns with final_seq), on `threads` threads;
-// the table's memory is reused.
-void tokens_final_rows(Table& table, const TokensFinal& tokens, const EventsMerged& merged,
+// Sets rows [first_row, first_row + end - begin) of `table` (made by
+// empty_timeline_table("final_seq", ...) and resized to hold them) to the output columns of
+// tokens [begin, end) of the window (events_merged's columns with final_seq), on `threads`
+// threads.
+void tokens_final_rows(Table& table, size_t first_row, const TokensFinal& tokens,
                        const StgAdmissions& admissions, size_t begin, size_t end, int threads = 1);
+
+// The tokens_final Parquet file, written window by window in row groups of `row_group_rows`
+// tokens (the file does not depend on the windows). The caller renames it when finished.
+class TokensFinalFile {
+ public:
+  TokensFinalFile(const std::string& path, const std::shared_ptr<const CodeBook>& codes,
+                  size_t row_group_rows, int threads);
+  void append(const TokensFinal& tokens, const StgAdmissions& admissions);
+  void finish();
+  const AssetCounts& counts() const { return counts_; }
+
+ private:
+  void write_rows();
+
+  parquet::FileWriter writer_;
+  Table rows_;  // the row group being filled: its first filled_ rows
+  size_t filled_ = 0;
+  size_t row_group_rows_;
+  int threads_;
+  bool wrote_row_group_ = false;
+  AssetCounts counts_;
+};
 
 }  // namespace ehrtok

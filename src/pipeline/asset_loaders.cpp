@@ -1,5 +1,10 @@
 #include "pipeline/asset_loaders.h"
 
+#include <algorithm>
+#include <array>
+
+#include <fmt/format.h>
+
 #include "io/input_error.h"
 #include "io/ordered_pipeline.h"
 #include "parquet/parquet_reader.h"
@@ -8,6 +13,10 @@
 
 namespace ehrtok {
 namespace {
+
+// The columns of events_merged that its windows are read back from.
+constexpr std::array<const char*, 4> kTimelineColumns = {"hadm_id", "code", "code_type",
+                                                         "event_time"};
 
 Table read_stored(const AssetDecl& asset, const RunState& s,
                   const std::vector<std::string>& columns = {}) {
@@ -28,39 +37,13 @@ void load_raw(const AssetDecl& asset, const MaterializationRecord& record, RunSt
   s.raw.emplace(asset.name, std::move(raw));
 }
 
-// Row group by row group, so that besides the events only a few row groups of columns are in
-// memory: workers decode the next row groups while this thread appends the current one, and
-// the row groups' memory is reused (fresh memory costs more to fault in than the decoding
-// itself). The columns that come from stg_admissions are not read again.
-EventsMerged load_events_merged(const AssetDecl& asset, const RunState& s) {
-  const parquet::FileReader file(s.out(stored_output(asset, s.options)).string());
-  StoredEventsMerged events(*s.admissions, *s.codes, file.num_rows());
-  SparePool<Table> spare;
-  size_t next = 0;
-  run_ordered_pipeline<size_t, Table>(
-      s.threads,
-      [&]() -> std::optional<size_t> {
-        if (next == file.num_row_groups()) return std::nullopt;
-        return next++;
-      },
-      [&](size_t g) {
-        Table batch = spare.take().value_or(Table{});
-        file.read_row_group(g, {"hadm_id", "code", "code_type", "event_time"}, batch);
-        return batch;
-      },
-      [&](Table&& batch) {
-        events.append(batch);
-        spare.give_back(std::move(batch));
-      });
-  return events.finish();
-}
-
 }  // namespace
 
 bool can_load(const AssetDecl& asset, const RunOptions& options) {
   if (asset.name.rfind("raw_", 0) == 0) return !stored_output(asset, options).empty();
   return asset.name == "top_200_labs" || asset.name == "lab_quantiles" ||
-         asset.name == "stg_admissions" || asset.name == "events_merged";
+         asset.name == "stg_admissions" || asset.name == "events_merged" ||
+         asset.name == "tokens_final";
 }
 
 void load_stored_asset(const AssetDecl& asset, const MaterializationRecord& record, RunState& s) {
@@ -72,10 +55,70 @@ void load_stored_asset(const AssetDecl& asset, const MaterializationRecord& reco
   } else if (asset.name == "stg_admissions") {
     s.admissions = stg_admissions_from_table(read_stored(asset, s));
   } else if (asset.name == "events_merged") {
-    s.merged = load_events_merged(asset, s);
+    // Not read here: the assets after it read it window by window. Its footer is checked now.
+    s.merged_file = s.out(stored_output(asset, s.options));
+    const parquet::FileReader file(s.merged_file.string());
+    const auto& schema = file.schema();
+    for (const char* column : kTimelineColumns)
+      if (std::none_of(schema.begin(), schema.end(),
+                       [&](const Field& f) { return f.name == column; }))
+        throw InputError("events_merged: stored file has no column " + std::string(column));
+  } else if (asset.name == "tokens_final") {
+    // Nothing to hold: export_tokens makes the same tokens again from events_merged.
+    s.tokens_final_rows = record.rows;
   } else {
     throw std::logic_error("asset " + asset.name + " cannot be loaded");
   }
+}
+
+InputError unreadable_stored_asset(const std::filesystem::path& out_dir, const std::string& asset,
+                                   const std::string& what) {
+  remove_record(out_dir, asset);
+  return InputError(
+      fmt::format("{} (could not read {} back; its record is removed, so the next run rebuilds it)",
+                  what, asset));
+}
+
+size_t timeline_events(const RunState& s) {
+  if (s.merged) return s.merged->events.size();
+  return parquet::FileReader(s.merged_file.string()).num_rows();
+}
+
+// Row group by row group: workers decode the next row groups while this thread hands out the
+// current one's whole subjects, and the row groups' memory is reused (fresh memory costs more to
+// fault in than the decoding itself). The columns that come from stg_admissions are not read.
+void for_each_timeline_window(const RunState& s, const EventsWindowFn& fn) {
+  if (s.merged)
+    return for_each_subject_window(*s.merged, *s.admissions, s.options.row_group_rows, fn);
+  const parquet::FileReader file(s.merged_file.string());
+  StoredEventWindows windows(*s.admissions, *s.codes);
+  SparePool<Table> spare;
+  size_t next = 0;
+  run_ordered_pipeline<size_t, Table>(
+      s.threads,
+      [&]() -> std::optional<size_t> {
+        if (next == file.num_row_groups()) return std::nullopt;
+        return next++;
+      },
+      [&](size_t g) {
+        Table batch = spare.take().value_or(Table{});
+        try {
+          file.read_row_group(g, {kTimelineColumns.begin(), kTimelineColumns.end()}, batch);
+        } catch (const std::exception& e) {
+          throw unreadable_stored_asset(s.options.output_dir, "events_merged", e.what());
+        }
+        return batch;
+      },
+      [&](Table&& batch) {
+        try {
+          windows.append(batch);
+        } catch (const InputError& e) {
+          throw unreadable_stored_asset(s.options.output_dir, "events_merged", e.what());
+        }
+        spare.give_back(std::move(batch));
+        windows.hand_out(fn);
+      });
+  windows.hand_out(fn, /*last=*/true);
 }
 
 }  // namespace ehrtok

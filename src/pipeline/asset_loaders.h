@@ -2,6 +2,9 @@
 // tables from OUT_DIR/.ehrtok/cache, and the Parquet outputs that later assets read in memory.
 #pragma once
 
+#include "assets/event_windows.h"
+#include "io/input_error.h"
+
 #include "pipeline/asset_graph.h"
 #include "pipeline/materialization_record.h"
 #include "pipeline/run_state.h"
@@ -14,5 +17,17 @@ bool can_load(const AssetDecl& asset, const RunOptions& options);
 // Puts the stored asset into `state`. Throws InputError when the stored file is unreadable.
 void load_stored_asset(const AssetDecl& asset, const MaterializationRecord& record,
                        RunState& state);
+
+// The error for a stored asset that cannot be read back (`what` says why). Removes the asset's
+// record first, so that the next run rebuilds it instead of failing in turn.
+InputError unreadable_stored_asset(const std::filesystem::path& out_dir, const std::string& asset,
+                                   const std::string& what);
+
+// The events of events_merged, from memory when this run built it, else read back from its
+// stored file: how many, and fn called for each window of whole subjects (event_windows.h) in
+// timeline order. Throws unreadable_stored_asset's error when the stored rows cannot be read or
+// are not a timeline.
+size_t timeline_events(const RunState& state);
+void for_each_timeline_window(const RunState& state, const EventsWindowFn& fn);
 
 }  // namespace ehrtok

@@ -12,6 +12,7 @@
 #include "io/atomic_output.h"
 #include "io/byte_source.h"
 #include "parquet/parquet_writer.h"
+#include "pipeline/asset_loaders.h"
 #include "pipeline/asset_status.h"
 #include "pipeline/rejects_file.h"
 
@@ -161,18 +162,24 @@ AssetCounts events_merged(const AssetDecl& asset, RunState& s, json&) {
 }
 
 AssetCounts tokens_final(const AssetDecl& asset, RunState& s, json&) {
-  s.tokens = build_tokens_final(*s.merged, *s.admissions, *s.codes, s.options.time_bins, s.threads);
-  write_parquet_asset(
-      s.out(asset.output), s.tokens->size(), s, empty_timeline_table("final_seq", s.codes),
-      [&](Table& table, size_t b, size_t e) {
-        tokens_final_rows(table, *s.tokens, *s.merged, *s.admissions, b, e, s.threads);
-      });
-  return s.tokens->counts;
+  const TimeBinTokens bins = intern_time_bins(s.options.time_bins, *s.codes);
+  s.meter->unit = "events";
+  s.meter->total = static_cast<int64_t>(timeline_events(s));
+  AtomicOutput output(s.out(asset.output));
+  TokensFinalFile file(output.temp_path().string(), s.codes, s.options.row_group_rows, s.threads);
+  for_each_timeline_window(s, [&](const EventsView& events) {
+    file.append(build_tokens_final(events, bins, *s.admissions, s.threads), *s.admissions);
+    s.meter->done += static_cast<int64_t>(events.size());
+  });
+  file.finish();
+  output.commit();
+  s.tokens_final_rows = file.counts().rows_out;
+  return file.counts();
 }
 
 AssetCounts export_tokens(const AssetDecl& asset, RunState& s, json&) {
   AssetCounts counts;
-  counts.rows_in = static_cast<int64_t>(s.tokens->size());
+  counts.rows_in = s.tokens_final_rows;
   if (s.options.export_layout == ExportLayout::None) {
     // A folder from an earlier layout would hold tokens of another configuration, and what an
     // interrupted export left would stay forever.
@@ -180,12 +187,19 @@ AssetCounts export_tokens(const AssetDecl& asset, RunState& s, json&) {
     counts.note("skipped (export.layout = none)", 1);
     return counts;
   }
-  s.meter->unit = "files";
-  s.meter->total = export_file_count(*s.tokens, *s.admissions);
+  // The tokens are made again from events_merged, window by window: cheaper than reading
+  // tokens_final back, and nothing of either is held whole.
+  const TimeBinTokens bins = intern_time_bins(s.options.time_bins, *s.codes);
+  s.meter->unit = "events";
+  s.meter->total = static_cast<int64_t>(timeline_events(s));
   AtomicOutput output(s.out(asset.output), AtomicOutput::Previous::Reuse);
   std::filesystem::create_directories(output.temp_path());
-  const auto stats = export_tokens_hive(output.temp_path(), *s.tokens, *s.merged, *s.admissions,
-                                        s.codes, s.threads, &s.meter->done);
+  HiveExport hive(output.temp_path(), s.codes, s.threads);
+  for_each_timeline_window(s, [&](const EventsView& events) {
+    hive.append(build_tokens_final(events, bins, *s.admissions, s.threads), *s.admissions);
+    s.meter->done += static_cast<int64_t>(events.size());
+  });
+  const ExportStats stats = hive.finish();
   output.commit();
   counts.rows_out = stats.rows;
   counts.note("patient files", stats.files);

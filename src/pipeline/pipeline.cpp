@@ -260,16 +260,13 @@ json materialize(const RunOptions& options, const MaterializeRequest& request,
         load_stored_asset(order[i], *status.record, state);
       } catch (const std::exception& e) {
         // An unreadable stored asset is rebuilt by the next run instead of failing every run.
-        remove_record(options.output_dir, name);
+        auto error = unreadable_stored_asset(options.output_dir, name, e.what());
         if (listener) {
           json s = summary(name, "load", "failed", 0, watch.seconds());
           s["error"] = e.what();
           listener->asset_finished(s);
         }
-        throw InputError(
-            fmt::format("{} (could not read {} back; its record is removed, so "
-                        "the next run rebuilds it)",
-                        e.what(), name));
+        throw error;
       }
       if (listener)
         listener->asset_finished(

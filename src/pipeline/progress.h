@@ -15,7 +15,7 @@ namespace ehrtok {
 struct ProgressMeter {
   std::atomic<int64_t> done{0};
   std::atomic<int64_t> total{0};          // 0: unknown
-  std::atomic<const char*> unit{"rows"};  // "bytes" for imports, "files" for the Hive export
+  std::atomic<const char*> unit{"rows"};  // "bytes" for imports, "events" for the timeline walks
 };
 
 class ProgressListener {

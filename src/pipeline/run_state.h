@@ -37,8 +37,11 @@ struct RunState {
   std::optional<StgAdmissions> admissions;
   std::shared_ptr<CodeBook> codes = std::make_shared<CodeBook>();
   std::map<std::string, StagedEvents> staged;  // by asset name, e.g. "stg_labs"
+  // events_merged: in memory when this run built it, else its stored file, which the assets
+  // after it read window by window (for_each_timeline_window).
   std::optional<EventsMerged> merged;
-  std::optional<TokensFinal> tokens;
+  std::filesystem::path merged_file;
+  int64_t tokens_final_rows = 0;  // built by this run or recorded
 
   // Stored outputs still being written on a background thread (the raw_* caches), by asset. The
   // asset's record waits for its write (materialize joins it before writing the record or
@@ -54,8 +57,10 @@ struct RunState {
     if (name == "top_200_labs") top.reset();
     if (name == "lab_quantiles") quantiles.reset();
     if (name == "stg_admissions") admissions.reset();
-    if (name == "events_merged") merged.reset();
-    if (name == "tokens_final") tokens.reset();
+    if (name == "events_merged") {
+      merged.reset();
+      merged_file.clear();
+    }
   }
 };
 

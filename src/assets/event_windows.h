@@ -1,0 +1,53 @@
+// events_merged cut into windows of whole subjects, for the assets that walk the timeline after
+// it (tokens_final, export_tokens). A window holds every event of its subjects, so a subject's
+// tokens and its patient file never straddle two windows; windows come in timeline order.
+//
+// The timeline comes from memory when the run built events_merged, and is read back from its
+// stored rows otherwise: then only one window of events is held at a time, whatever the size of
+// the timeline (a rerun after a time-bin change at --scale 0.1 held 320 MB of events before).
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <vector>
+
+#include "assets/events_merged.h"
+#include "table/column.h"
+
+namespace ehrtok {
+
+using EventsWindowFn = std::function<void(const EventsView&)>;
+
+// Calls fn for consecutive windows of whole subjects of `merged`, each ending at the first
+// subject boundary at or after `window_events` events (the last one shorter). No window is
+// empty; an empty timeline has none.
+void for_each_subject_window(const EventsMerged& merged, const StgAdmissions& admissions,
+                             size_t window_events, const EventsWindowFn& fn);
+
+// events_merged read back from its stored rows (in (subject_id, visit_seq, event_seq) order),
+// one batch (a row group) at a time: each batch's whole subjects are handed out as a window, the
+// events of the subject still open at its end are kept for the next. Codes are interned into
+// `codes`. The stored rows carry no stage row, so source_row is left at 0: it only orders
+// events, and the stored order is already final.
+class StoredEventWindows {
+ public:
+  StoredEventWindows(const StgAdmissions& admissions, CodeBook& codes);
+  // Appends a batch with at least the columns hadm_id, code, code_type and event_time. Throws
+  // InputError when a row's admission is unknown or out of order.
+  void append(const Table& batch);
+  // Calls fn for the window of the subjects appended whole so far (the last one appended may go
+  // on in the next batch, unless `last`), if there are any.
+  void hand_out(const EventsWindowFn& fn, bool last = false);
+
+ private:
+  void hand_out_first(size_t count, const EventsWindowFn& fn);
+
+  const StgAdmissions& admissions_;
+  CodeBook& codes_;
+  size_t rows_seen_ = 0;
+  uint32_t last_admission_ = 0;
+  BigVector<MergedEvent> events_;  // of subjects not handed out yet
+  std::vector<uint64_t> start_;
+};
+
+}  // namespace ehrtok
