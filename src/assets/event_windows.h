@@ -16,6 +16,9 @@
 
 namespace ehrtok {
 
+// Called with each window in turn. The window's memory is valid during the call only. When
+// windows are read back, codes are interned into the run's CodeBook between calls: whatever fn
+// starts must have stopped reading the CodeBook (and the window) when fn returns.
 using EventsWindowFn = std::function<void(const EventsView&)>;
 
 // Calls fn for consecutive windows of whole subjects of `merged`, each ending at the first

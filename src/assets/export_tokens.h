@@ -3,7 +3,6 @@
 // training code reads one patient directory at a time (SPEC.md asset 11).
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -19,7 +18,7 @@ struct ExportStats {
   int64_t rows = 0;
 };
 
-// Writes the patient files into `dir` (which must exist) window by window of tokens_final, each
+// Writes the patient files into `dir` (which must exist) window by window of the timeline, each
 // window's patients on `threads` threads; file contents do not depend on the thread count. An
 // earlier export in `dir` is overwritten in place (its files keep their disk blocks), and
 // whatever it holds besides this export's patient folders is removed by finish(). Inside a kept

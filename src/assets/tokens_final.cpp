@@ -110,8 +110,7 @@ void TokensFinalFile::append(const TokensFinal& tokens, const StgAdmissions& adm
 }
 
 void TokensFinalFile::finish() {
-  // An empty asset still gets one (empty) row group.
-  if (filled_ > 0 || !wrote_row_group_) write_rows();
+  if (filled_ > 0) write_rows();
   writer_.finish();
   counts_.note("time_bin tokens added", counts_.rows_out - counts_.rows_in);
 }
@@ -120,7 +119,6 @@ void TokensFinalFile::write_rows() {
   std::vector<ColumnSlice> slices;
   for (const auto& c : rows_.columns) slices.push_back({&c, 0, filled_});
   writer_.write_row_group(slices);
-  wrote_row_group_ = true;
   filled_ = 0;
 }
 

@@ -70,7 +70,6 @@ class TokensFinalFile {
   size_t filled_ = 0;
   size_t row_group_rows_;
   int threads_;
-  bool wrote_row_group_ = false;
   AssetCounts counts_;
 };
 

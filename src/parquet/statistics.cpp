@@ -19,6 +19,24 @@ std::string little_endian(uint64_t bits) {
 std::string plain_int64(int64_t v) { return little_endian(static_cast<uint64_t>(v)); }
 std::string plain_double(double v) { return little_endian(std::bit_cast<uint64_t>(v)); }
 
+// Branch-free, so that the compiler vectorizes it; 64-bit compares need AVX2, chosen at load
+// time where the CPU has it (x86-64 Linux: the ifunc that target_clones needs). Writes the min
+// and max of a non-empty span.
+#if defined(__x86_64__) && defined(__linux__)
+#define EHRTOK_AVX2_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define EHRTOK_AVX2_CLONES
+#endif
+EHRTOK_AVX2_CLONES void int64_min_max(const int64_t* values, size_t n, int64_t& lo, int64_t& hi) {
+  int64_t min = values[0], max = values[0];
+  for (size_t i = 0; i < n; ++i) {
+    min = values[i] < min ? values[i] : min;
+    max = values[i] > max ? values[i] : max;
+  }
+  lo = min;
+  hi = max;
+}
+
 }  // namespace
 
 void ChunkStatistics::write(ThriftWriter& thrift, int16_t field_id) const {
@@ -34,20 +52,6 @@ void Int64Stats::add(int64_t v) {
   min_ = any_ ? std::min(min_, v) : v;
   max_ = any_ ? std::max(max_, v) : v;
   any_ = true;
-}
-
-// Branch-free, so that the compiler vectorizes it; 64-bit compares need AVX2 (chosen at load
-// time where the CPU has it). Writes the min and max of a non-empty span.
-__attribute__((target_clones("avx2", "default"))) void int64_min_max(const int64_t* values,
-                                                                     size_t n, int64_t& lo,
-                                                                     int64_t& hi) {
-  int64_t min = values[0], max = values[0];
-  for (size_t i = 0; i < n; ++i) {
-    min = values[i] < min ? values[i] : min;
-    max = values[i] > max ? values[i] : max;
-  }
-  lo = min;
-  hi = max;
 }
 
 void Int64Stats::add_all(std::span<const int64_t> values) {
@@ -80,7 +84,8 @@ void DoubleStats::add(double v) {
 }
 
 void DoubleStats::add_all(std::span<const double> values) {
-  // Branch-free, so that the compiler vectorizes it: a NaN fails every comparison.
+  // Branch-free (scalar: without -ffast-math the compiler keeps the order of min/max). A NaN
+  // fails every comparison.
   double lo = HUGE_VAL, hi = -HUGE_VAL;
   int64_t nans = 0;
   for (const double v : values) {

@@ -7,6 +7,7 @@
 
 #include "io/input_error.h"
 #include "io/ordered_pipeline.h"
+#include "parquet/format_error.h"
 #include "parquet/parquet_reader.h"
 #include "pipeline/asset_status.h"
 #include "util/spare_pool.h"
@@ -65,7 +66,7 @@ void load_stored_asset(const AssetDecl& asset, const MaterializationRecord& reco
         throw InputError("events_merged: stored file has no column " + std::string(column));
   } else if (asset.name == "tokens_final") {
     // Nothing to hold: export_tokens makes the same tokens again from events_merged.
-    s.tokens_final_rows = record.rows;
+    s.tokens_final_count = record.rows;
   } else {
     throw std::logic_error("asset " + asset.name + " cannot be loaded");
   }
@@ -79,9 +80,27 @@ InputError unreadable_stored_asset(const std::filesystem::path& out_dir, const s
                   what, asset));
 }
 
+namespace {
+
+// What `read` returns from the stored events_merged; a file that is missing or malformed (not an
+// error of memory or of the caller) becomes unreadable_stored_asset's error.
+template <class Read>
+auto read_stored_events(const RunState& s, Read read) {
+  try {
+    return read();
+  } catch (const InputError& e) {
+    throw unreadable_stored_asset(s.options.output_dir, "events_merged", e.what());
+  } catch (const parquet::FormatError& e) {
+    throw unreadable_stored_asset(s.options.output_dir, "events_merged", e.what());
+  }
+}
+
+}  // namespace
+
 size_t timeline_events(const RunState& s) {
   if (s.merged) return s.merged->events.size();
-  return parquet::FileReader(s.merged_file.string()).num_rows();
+  return read_stored_events(s,
+                            [&] { return parquet::FileReader(s.merged_file.string()).num_rows(); });
 }
 
 // Row group by row group: workers decode the next row groups while this thread hands out the
@@ -90,7 +109,8 @@ size_t timeline_events(const RunState& s) {
 void for_each_timeline_window(const RunState& s, const EventsWindowFn& fn) {
   if (s.merged)
     return for_each_subject_window(*s.merged, *s.admissions, s.options.row_group_rows, fn);
-  const parquet::FileReader file(s.merged_file.string());
+  const auto file =
+      read_stored_events(s, [&] { return parquet::FileReader(s.merged_file.string()); });
   StoredEventWindows windows(*s.admissions, *s.codes);
   SparePool<Table> spare;
   size_t next = 0;
@@ -102,19 +122,17 @@ void for_each_timeline_window(const RunState& s, const EventsWindowFn& fn) {
       },
       [&](size_t g) {
         Table batch = spare.take().value_or(Table{});
-        try {
+        read_stored_events(s, [&] {
           file.read_row_group(g, {kTimelineColumns.begin(), kTimelineColumns.end()}, batch);
-        } catch (const std::exception& e) {
-          throw unreadable_stored_asset(s.options.output_dir, "events_merged", e.what());
-        }
+          return 0;
+        });
         return batch;
       },
       [&](Table&& batch) {
-        try {
+        read_stored_events(s, [&] {
           windows.append(batch);
-        } catch (const InputError& e) {
-          throw unreadable_stored_asset(s.options.output_dir, "events_merged", e.what());
-        }
+          return 0;
+        });
         spare.give_back(std::move(batch));
         windows.hand_out(fn);
       });

@@ -1,5 +1,6 @@
 // Reading an up-to-date asset back from what it stored, instead of recomputing it: the raw_*
-// tables from OUT_DIR/.ehrtok/cache, and the Parquet outputs that later assets read in memory.
+// tables from OUT_DIR/.ehrtok/cache and the small outputs into memory; events_merged window by
+// window, while the assets after it are built.
 #pragma once
 
 #include "assets/event_windows.h"

@@ -54,7 +54,7 @@ void write_parquet_asset(const std::filesystem::path& path, size_t rows, const R
   {
     parquet::FileWriter writer(output.temp_path().string(), table.fields, {.threads = s.threads});
     Table next = table;  // still empty: the schema and the string columns' dictionaries
-    fill(table, 0, std::min(rows, step));  // an empty asset still gets one (empty) row group
+    fill(table, 0, std::min(rows, step));
     for (size_t begin = 0;;) {
       const size_t end = std::min(rows, begin + step);
       std::future<void> filled;
@@ -173,13 +173,13 @@ AssetCounts tokens_final(const AssetDecl& asset, RunState& s, json&) {
   });
   file.finish();
   output.commit();
-  s.tokens_final_rows = file.counts().rows_out;
+  s.tokens_final_count = file.counts().rows_out;
   return file.counts();
 }
 
 AssetCounts export_tokens(const AssetDecl& asset, RunState& s, json&) {
   AssetCounts counts;
-  counts.rows_in = s.tokens_final_rows;
+  counts.rows_in = s.tokens_final_count;
   if (s.options.export_layout == ExportLayout::None) {
     // A folder from an earlier layout would hold tokens of another configuration, and what an
     // interrupted export left would stay forever.

@@ -41,7 +41,7 @@ struct RunState {
   // after it read window by window (for_each_timeline_window).
   std::optional<EventsMerged> merged;
   std::filesystem::path merged_file;
-  int64_t tokens_final_rows = 0;  // built by this run or recorded
+  int64_t tokens_final_count = 0;  // built by this run or recorded
 
   // Stored outputs still being written on a background thread (the raw_* caches), by asset. The
   // asset's record waits for its write (materialize joins it before writing the record or
