@@ -4,6 +4,7 @@
 // them (e.g. parse), and the calling thread consumes the results strictly in production order,
 // so the outcome never depends on the thread count. With workers <= 1 everything runs inline on
 // the calling thread. The number of items in flight is bounded, which bounds memory.
+// `max_in_flight` (0: twice the workers, plus one) bounds the items produced and not yet consumed.
 // The first exception thrown anywhere stops the pipeline and is rethrown to the caller.
 #pragma once
 
@@ -19,12 +20,13 @@
 namespace ehrtok {
 
 template <class Item, class Result, class Produce, class Work, class Consume>
-void run_ordered_pipeline(int workers, Produce produce, Work work, Consume consume) {
+void run_ordered_pipeline(int workers, Produce produce, Work work, Consume consume,
+                          size_t max_in_flight = 0) {
   if (workers <= 1) {
     while (std::optional<Item> item = produce()) consume(work(*item));
     return;
   }
-  const size_t max_in_flight = static_cast<size_t>(workers) * 2 + 1;
+  if (max_in_flight == 0) max_in_flight = static_cast<size_t>(workers) * 2 + 1;
   std::mutex mutex;
   std::condition_variable changed;
   std::map<size_t, Item> queued;      // produced, not yet taken by a worker
