@@ -407,8 +407,8 @@ struct HandMadeChunk {
 void append_page(Bytes& out, ColumnChunkMetadata& meta, const Bytes& body, bool dictionary,
                  int32_t num_values, format::Encoding encoding) {
   ZstdCompressor zstd(1);
-  Bytes compressed;
-  zstd.compress(body, compressed);
+  const auto frame = zstd.compress(body);
+  const Bytes compressed(frame.begin(), frame.end());
   const PageSizes sizes{static_cast<int32_t>(body.size()), static_cast<int32_t>(compressed.size())};
   const size_t start = out.size();
   if (dictionary) {

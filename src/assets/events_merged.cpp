@@ -113,7 +113,7 @@ EventsMerged build_events_merged(const std::vector<const StagedEvents*>& stages,
 
 void events_merged_rows(Table& table, const EventsMerged& merged, const StgAdmissions& admissions,
                         size_t begin, size_t end, int threads) {
-  resize_timeline_rows(table, end - begin);
+  resize_timeline_rows(table, end - begin, threads);
   parallel_for(end - begin, threads, [&](size_t first, size_t last) {
     for (size_t row = first; row < last; ++row) {
       const size_t i = begin + row;

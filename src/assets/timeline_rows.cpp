@@ -1,5 +1,9 @@
 #include "assets/timeline_rows.h"
 
+#include <algorithm>
+
+#include "util/parallel_for.h"
+
 namespace ehrtok {
 
 std::vector<Field> timeline_schema(const char* sequence_name) {
@@ -34,29 +38,43 @@ Table empty_timeline_table(const char* sequence_name,
   return t;
 }
 
-void resize_timeline_rows(Table& table, size_t rows) {
-  for (size_t i = 0; i < table.fields.size(); ++i) {
+void resize_timeline_rows(Table& table, size_t rows, int threads) {
+  // A first resize faults in tens of megabytes: one column per thread.
+  parallel_each(table.fields.size(), threads, [&](size_t i) {
     Column& c = table.columns[i];
     if (c.type == ColumnType::Double) c.doubles.resize(rows);
     if (c.type == ColumnType::String) c.codes.resize(rows);
     if (c.type == ColumnType::Int64 || c.type == ColumnType::Timestamp) c.ints.resize(rows);
     if (table.fields[i].nullable) c.valid.resize(rows);
-  }
+  });
 }
 
 void set_timeline_row(Table& table, size_t row, const MergedEvent& e, double offset_hours,
                       const StgAdmissions& admissions, int64_t sequence) {
+  set_admission_rows(table, row, 1, e.admission, admissions);
+  set_event_row(table, row, e, offset_hours, sequence);
+}
+
+void set_admission_rows(Table& table, size_t first_row, size_t count, uint32_t a,
+                        const StgAdmissions& admissions) {
   auto& c = table.columns;
-  const uint32_t a = e.admission;
   const Column& admit = admissions.admittime();
   const Column& days = admissions.days_since_prior();
-  c[0].ints[row] = admissions.subject_id()[a];
-  c[1].ints[row] = admissions.hadm_id()[a];
-  c[2].ints[row] = admit.ints[a];
-  c[2].valid[row] = admit.is_null(a) ? 0 : 1;
-  c[3].ints[row] = admissions.visit_seq()[a];
-  c[4].ints[row] = days.ints[a];
-  c[4].valid[row] = days.is_null(a) ? 0 : 1;
+  const auto fill = [&](auto& values, auto value) {
+    std::fill_n(values.begin() + static_cast<ptrdiff_t>(first_row), count, value);
+  };
+  fill(c[0].ints, admissions.subject_id()[a]);
+  fill(c[1].ints, admissions.hadm_id()[a]);
+  fill(c[2].ints, admit.ints[a]);
+  fill(c[2].valid, uint8_t{admit.is_null(a) ? uint8_t{0} : uint8_t{1}});
+  fill(c[3].ints, admissions.visit_seq()[a]);
+  fill(c[4].ints, days.ints[a]);
+  fill(c[4].valid, uint8_t{days.is_null(a) ? uint8_t{0} : uint8_t{1}});
+}
+
+void set_event_row(Table& table, size_t row, const MergedEvent& e, double offset_hours,
+                   int64_t sequence) {
+  auto& c = table.columns;
   c[5].codes[row] = e.code;
   c[6].codes[row] = static_cast<uint32_t>(e.type);
   const bool no_time = e.event_time == kNullTime;

@@ -19,14 +19,22 @@ std::shared_ptr<const StringDictionary> code_type_dictionary();
 // An empty table of timeline_schema(sequence_name), its code column over `codes`.
 Table empty_timeline_table(const char* sequence_name, const std::shared_ptr<const CodeBook>& codes);
 
-// Makes `table` (of timeline_schema) `rows` rows long, keeping its memory; the values of the rows
-// are unspecified until set_timeline_row sets them.
-void resize_timeline_rows(Table& table, size_t rows);
+// Makes `table` (of timeline_schema) `rows` rows long, keeping its memory, on `threads` threads;
+// the values of the rows are unspecified until set_timeline_row sets them.
+void resize_timeline_rows(Table& table, size_t rows, int threads = 1);
 
 // Sets row `row` to `event` with its admission's columns, its time_offset_hours (computed by the
 // caller, who usually needs it anyway: event_offset_hours) and the given sequence number.
 // Different rows may be set on different threads.
 void set_timeline_row(Table& table, size_t row, const MergedEvent& event, double offset_hours,
                       const StgAdmissions& admissions, int64_t sequence);
+
+// The two halves of set_timeline_row, for rows that come by admission: the admission's columns
+// (subject_id to days_since_prior_admission) of rows [first_row, first_row + count), and the
+// event's own columns (code to the sequence number) of one row.
+void set_admission_rows(Table& table, size_t first_row, size_t count, uint32_t admission,
+                        const StgAdmissions& admissions);
+void set_event_row(Table& table, size_t row, const MergedEvent& event, double offset_hours,
+                   int64_t sequence);
 
 }  // namespace ehrtok

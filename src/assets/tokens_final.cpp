@@ -68,6 +68,11 @@ void tokens_final_rows(Table& table, size_t first_row, const TokensFinal& tokens
     auto i = static_cast<size_t>(std::upper_bound(start.begin(), start.end(), first) -
                                  start.begin() - 1);
     for (; i + 1 < start.size() && start[i] < last; ++i) {
+      const uint64_t from = std::max<uint64_t>(start[i], first);
+      const uint64_t to = std::min<uint64_t>(start[i + 1], last);
+      if (from == to) continue;  // an admission without events
+      set_admission_rows(table, first_row + (from - begin), to - from,
+                         tokens.events.first_admission + static_cast<uint32_t>(i), admissions);
       uint64_t t = start[i];
       admission_tokens(tokens.events, admittime, tokens.bins->bins, i,
                        [&](const MergedEvent& e, int bin, double offset) {
@@ -77,8 +82,8 @@ void tokens_final_rows(Table& table, size_t first_row, const TokensFinal& tokens
                              event.code = tokens.bins->codes[bin];
                              event.type = CodeType::TimeBin;
                            }
-                           set_timeline_row(table, first_row + (t - begin), event, offset,
-                                            admissions, static_cast<int64_t>(t - start[i]) + 1);
+                           set_event_row(table, first_row + (t - begin), event, offset,
+                                         static_cast<int64_t>(t - start[i]) + 1);
                          }
                          ++t;
                        });
@@ -99,7 +104,7 @@ void TokensFinalFile::append(const TokensFinal& tokens, const StgAdmissions& adm
     const size_t end = std::min(tokens.size(), begin + (row_group_rows_ - filled_));
     // The table only grows: rows are overwritten, never zeroed again.
     if (rows_.num_rows() < filled_ + (end - begin))
-      resize_timeline_rows(rows_, filled_ + (end - begin));
+      resize_timeline_rows(rows_, filled_ + (end - begin), threads_);
     tokens_final_rows(rows_, filled_, tokens, admissions, begin, end, threads_);
     filled_ += end - begin;
     if (filled_ == row_group_rows_) write_rows();

@@ -70,20 +70,18 @@ class ChunkBuilder {
  private:
   template <typename AppendHeader>
   void add_page(std::span<const uint8_t> body, AppendHeader&& append_header) {
-    compressed_.clear();
-    zstd_.compress(body, compressed_);
+    const std::span<const uint8_t> compressed = zstd_.compress(body);
     const size_t header_start = chunk_.bytes.size();
     append_header(
-        PageSizes{checked_i32(body.size(), "a page"), checked_i32(compressed_.size(), "a page")});
+        PageSizes{checked_i32(body.size(), "a page"), checked_i32(compressed.size(), "a page")});
     const auto header = static_cast<int64_t>(chunk_.bytes.size() - header_start);
-    chunk_.bytes.insert(chunk_.bytes.end(), compressed_.begin(), compressed_.end());
+    chunk_.bytes.insert(chunk_.bytes.end(), compressed.begin(), compressed.end());
     chunk_.metadata.total_uncompressed_size += header + static_cast<int64_t>(body.size());
-    chunk_.metadata.total_compressed_size += header + static_cast<int64_t>(compressed_.size());
+    chunk_.metadata.total_compressed_size += header + static_cast<int64_t>(compressed.size());
   }
 
   ZstdCompressor& zstd_;
   EncodedChunk chunk_;
-  std::vector<uint8_t> compressed_;
   bool has_data_page_ = false;
 };
 
@@ -104,11 +102,13 @@ void for_each_page(const ColumnSlice& slice, size_t page_values, Fn&& fn) {
 void append_levels(const Field& field, const Column& column, PageRange page,
                    std::vector<uint8_t>& body) {
   if (!field.nullable) return;
-  std::vector<uint8_t> levels(page.end - page.begin);
-  for (size_t row = page.begin; row < page.end; ++row) {
-    levels[row - page.begin] = column.is_null(row) ? 0 : 1;
+  const size_t rows = page.end - page.begin;
+  if (column.valid.empty()) {  // no NULL: every level is 1
+    const std::vector<uint8_t> levels(rows, 1);
+    return append_definition_levels(levels, body);
   }
-  append_definition_levels(levels, body);
+  // The validity bytes (1 = value, 0 = NULL) are the definition levels.
+  append_definition_levels(std::span(column.valid.data() + page.begin, rows), body);
 }
 
 template <typename T, typename Stats>
@@ -118,6 +118,7 @@ EncodedChunk encode_plain(const Field& field, const ColumnSlice& slice, size_t p
   ChunkBuilder builder(zstd);
   Stats stats;
   std::vector<uint8_t> body;
+  std::vector<T> kept;  // a page's non-NULL values
   for_each_page(slice, page_values, [&](PageRange page) {
     body.clear();
     append_levels(field, column, page, body);
@@ -127,15 +128,19 @@ EncodedChunk encode_plain(const Field& field, const ColumnSlice& slice, size_t p
       stats.add_all({values.data() + page.begin, count});
       return builder.add_data_page(body, count, Encoding::Plain);
     }
+    // The page's values without its NULLs, compacted branch-free: every row is stored at the next
+    // place, which only a non-NULL row then keeps.
+    const size_t rows = page.end - page.begin;
+    kept.resize(rows);
+    size_t count = 0;
     for (size_t row = page.begin; row < page.end; ++row) {
-      if (column.is_null(row)) {
-        stats.add_nulls(1);
-        continue;
-      }
-      stats.add(values[row]);
-      append_plain(body, &values[row], 1);
+      kept[count] = values[row];
+      count += column.valid[row] != 0 ? 1 : 0;
     }
-    builder.add_data_page(body, page.end - page.begin, Encoding::Plain);
+    stats.add_all({kept.data(), count});
+    stats.add_nulls(static_cast<int64_t>(rows - count));
+    append_plain(body, kept.data(), count);
+    builder.add_data_page(body, rows, Encoding::Plain);
   });
   return builder.finish(field.type, slice.length, stats.finish(), {Encoding::Plain, Encoding::Rle});
 }

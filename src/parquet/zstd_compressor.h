@@ -1,9 +1,10 @@
 // ZSTD compression of page bodies (codec ZSTD in parquet.thrift: one zstd frame per page).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
-#include <vector>
 
 namespace ehrtok::parquet {
 
@@ -14,13 +15,17 @@ class ZstdCompressor {
   ZstdCompressor(const ZstdCompressor&) = delete;
   ZstdCompressor& operator=(const ZstdCompressor&) = delete;
 
-  // Appends one zstd frame holding `input` to `out`. The frame depends only on `input` and the
-  // level, so files are reproducible.
-  void compress(std::span<const uint8_t> input, std::vector<uint8_t>& out);
+  // One zstd frame holding `input`, valid until the next call. The frame depends only on
+  // `input` and the level, so files are reproducible.
+  std::span<const uint8_t> compress(std::span<const uint8_t> input);
 
  private:
   int level_;
   void* context_;  // ZSTD_CCtx, reused across pages to avoid reallocating its tables
+  // Where frames are written: reused, and never zero-filled (a vector would clear the frame's
+  // worst-case size, about the page size, for every page).
+  std::unique_ptr<uint8_t[]> frame_;
+  size_t frame_capacity_ = 0;
 };
 
 }  // namespace ehrtok::parquet
