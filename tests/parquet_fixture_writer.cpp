@@ -23,6 +23,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "column_runs.h"
 #include "parquet/parquet_writer.h"
 #include "table/column.h"
 #include "table/string_dictionary.h"
@@ -155,6 +156,23 @@ class Fixture {
     writer.finish();
     if (max_bytes) expected_["max_bytes"] = *max_bytes;
     finish_expectations(dir, windows);
+  }
+
+  // Writes row groups of `row_group_rows` with every non-string column given to the writer as
+  // runs (ColumnSlice::runs: one value per run of equal rows); the expectations are the rows.
+  void write_as_runs(const fs::path& dir, size_t row_group_rows,
+                     ehrtok::parquet::WriterOptions options) {
+    ehrtok::parquet::FileWriter writer((dir / (name_ + ".parquet")).string(), table_.fields,
+                                       options);
+    std::vector<std::pair<size_t, size_t>> groups;
+    for (size_t b = 0; b < table_.num_rows(); b += row_group_rows) {
+      const size_t e = std::min(table_.num_rows(), b + row_group_rows);
+      groups.emplace_back(b, e);
+      const auto row_group = ehrtok::testing::slices_as_runs(table_, b, e);
+      writer.write_row_group(row_group.slices);
+    }
+    writer.finish();
+    finish_expectations(dir, groups);
   }
 
  private:
@@ -419,6 +437,38 @@ void write_sliced(const fs::path& dir) {
   f.write_windows(dir, {{123456, 123466}, {5, 8}}, {}, 4096);
 }
 
+// Numeric columns given to the writer as runs (dictionary pages, RLE_DICTIONARY data pages of
+// RLE runs), with runs across page and row-group ends, NULL runs, a one-value column (index bit
+// width 0), a column of NULLs only, and doubles whose runs differ only in the sign of zero.
+void write_runs(const fs::path& dir) {
+  Fixture f("runs");
+  Ints admission, constant, all_null, when;
+  Doubles offset;
+  Strings code;
+  const int64_t base = micros_of(2150, 6, 30, 12, 0, 0);
+  for (int64_t i = 0; i < 1000; ++i) {
+    const int64_t run = i / 37 + (i % 101 == 0 ? 1000 : 0);  // runs of 37, with breaks
+    admission.push_back(run % 9 == 4 ? std::nullopt : std::optional(run * 1000003 - 5));
+    constant.push_back(kInt64Max);
+    all_null.push_back(std::nullopt);
+    when.push_back(run % 7 == 2 ? std::nullopt : std::optional(base + run * 3600000000LL));
+    offset.push_back(run % 5 == 0   ? std::optional(kNaN)
+                     : run % 5 == 1 ? std::optional(run % 2 ? -0.0 : 0.0)
+                     : run % 5 == 2 ? std::nullopt
+                                    : std::optional(run * 0.25 - 3));
+    code.push_back("c" + std::to_string(i % 11));
+  }
+  f.add_int64("admission", true, admission);
+  f.add_int64("constant", false, constant);
+  f.add_int64("all_null", true, all_null);
+  f.add_timestamp("when", true, when);
+  f.add_double("offset", true, offset);
+  f.add_string("code", false, code);
+  ehrtok::parquet::WriterOptions options;
+  options.page_values = 50;
+  f.write_as_runs(dir, 400, options);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -438,6 +488,7 @@ int main(int argc, char** argv) {
     write_empty(dir);
     write_empty_groups(dir);
     write_sliced(dir);
+    write_runs(dir);
   } catch (const std::exception& e) {
     std::cerr << "parquet_fixture_writer: " << e.what() << '\n';
     return 1;

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "column_runs.h"
 #include "io/input_error.h"
 #include "parquet/column_reader.h"
 #include "parquet/file_metadata.h"
@@ -192,6 +193,30 @@ TEST(ParquetReader, ManyRowGroupsAndPages) {
   expect_same_table(table, reader.read({}, 2));
   for (size_t g = 0; g < reader.num_row_groups(); ++g)
     expect_same_table(table, reader.read_row_group(g), g * 1000);
+}
+
+// Numeric columns handed to the writer as runs (one value per run of equal rows: dictionary
+// pages and RLE_DICTIONARY data pages) read back as the rows they stand for, with runs across
+// page and row-group ends.
+TEST(ParquetReader, ColumnsWrittenAsRunsReadBackAsRows) {
+  TempDir dir;
+  const std::string path = dir.path() / "t.parquet";
+  const Table table = every_type_table(5555, 7);
+  {
+    FileWriter writer(path, table.fields, small_pages(97));
+    for (size_t begin = 0; begin < table.num_rows(); begin += 1000) {
+      const size_t end = std::min(table.num_rows(), begin + 1000);
+      writer.write_row_group(testing::slices_as_runs(table, begin, end).slices);
+    }
+    writer.finish();
+  }
+  expect_same_table(table, read_table(path));
+  // A run-length column may not say more or fewer rows than its runs hold.
+  Column one(ColumnType::Int64);
+  one.ints = {7};
+  const std::vector<uint32_t> runs = {3};
+  FileWriter writer((dir.path() / "bad.parquet").string(), {{"x", ColumnType::Int64, false}});
+  EXPECT_THROW(writer.write_row_group({{&one, 0, 4, runs}}), std::runtime_error);
 }
 
 TEST(ParquetReader, OnePagePerValue) {

@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include "assets/timeline_rows.h"
 #include "util/parallel_for.h"
 
 namespace ehrtok {
@@ -48,10 +47,9 @@ void HiveExport::append(const TokensFinal& tokens, const StgAdmissions& admissio
     const auto& run = runs[i];
     const auto folder = dir_ / subject_folder(run.subject_id);
     std::filesystem::create_directory(folder);
-    Table rows = empty_timeline_table("final_seq", codes_);
-    resize_timeline_rows(rows, run.end - run.begin);
-    tokens_final_rows(rows, 0, tokens, admissions, run.begin, run.end);
-    parquet::write_table((folder / kPatientFile).string(), rows, size_t{1} << 20, in_place);
+    TokensFinalFile file((folder / kPatientFile).string(), codes_, size_t{1} << 20, in_place);
+    file.write_range(tokens, admissions, run.begin, run.end);
+    file.finish();
   });
   for (const auto& run : runs) folders_.insert(subject_folder(run.subject_id));
   stats_.files += static_cast<int64_t>(runs.size());

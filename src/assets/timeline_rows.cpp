@@ -39,8 +39,14 @@ Table empty_timeline_table(const char* sequence_name,
 }
 
 void resize_timeline_rows(Table& table, size_t rows, int threads) {
+  resize_timeline_columns(table, 0, table.fields.size(), rows, threads);
+}
+
+void resize_timeline_columns(Table& table, size_t first_column, size_t last_column, size_t rows,
+                             int threads) {
   // A first resize faults in tens of megabytes: one column per thread.
-  parallel_each(table.fields.size(), threads, [&](size_t i) {
+  parallel_each(last_column - first_column, threads, [&](size_t k) {
+    const size_t i = first_column + k;
     Column& c = table.columns[i];
     if (c.type == ColumnType::Double) c.doubles.resize(rows);
     if (c.type == ColumnType::String) c.codes.resize(rows);

@@ -40,6 +40,25 @@ void admission_tokens(const EventsView& events, const Column& admittime, const T
   }
 }
 
+// The window's admission holding token `token`.
+size_t admission_holding(const TokensFinal& tokens, size_t token) {
+  const auto& start = tokens.admission_start;
+  return static_cast<size_t>(std::upper_bound(start.begin(), start.end(), token) - start.begin() -
+                             1);
+}
+
+// Calls fn(admission row, from, to) for each admission with tokens in [begin, end): its tokens
+// [from, to) there, in order.
+template <class Fn>
+void for_each_admission_range(const TokensFinal& tokens, size_t begin, size_t end, Fn fn) {
+  const auto& start = tokens.admission_start;
+  for (size_t i = admission_holding(tokens, begin); i + 1 < start.size() && start[i] < end; ++i) {
+    const uint64_t from = std::max<uint64_t>(start[i], begin);
+    const uint64_t to = std::min<uint64_t>(start[i + 1], end);
+    if (from < to) fn(tokens.events.first_admission + static_cast<uint32_t>(i), from, to);
+  }
+}
+
 }  // namespace
 
 TokensFinal build_tokens_final(const EventsView& events, const TimeBinTokens& bins,
@@ -58,21 +77,15 @@ TokensFinal build_tokens_final(const EventsView& events, const TimeBinTokens& bi
   return out;
 }
 
-void tokens_final_rows(Table& table, size_t first_row, const TokensFinal& tokens,
-                       const StgAdmissions& admissions, size_t begin, size_t end, int threads) {
+void tokens_final_event_rows(Table& table, size_t first_row, const TokensFinal& tokens,
+                             const StgAdmissions& admissions, size_t begin, size_t end,
+                             int threads) {
   const Column& admittime = admissions.admittime();
   const auto& start = tokens.admission_start;
   parallel_for(end - begin, threads, [&](size_t first_token, size_t last_token) {
     const size_t first = begin + first_token, last = begin + last_token;
-    // The admission holding token `first`, then each admission up to token `last`.
-    auto i = static_cast<size_t>(std::upper_bound(start.begin(), start.end(), first) -
-                                 start.begin() - 1);
-    for (; i + 1 < start.size() && start[i] < last; ++i) {
-      const uint64_t from = std::max<uint64_t>(start[i], first);
-      const uint64_t to = std::min<uint64_t>(start[i + 1], last);
-      if (from == to) continue;  // an admission without events
-      set_admission_rows(table, first_row + (from - begin), to - from,
-                         tokens.events.first_admission + static_cast<uint32_t>(i), admissions);
+    for (size_t i = admission_holding(tokens, first); i + 1 < start.size() && start[i] < last;
+         ++i) {
       uint64_t t = start[i];
       admission_tokens(tokens.events, admittime, tokens.bins->bins, i,
                        [&](const MergedEvent& e, int bin, double offset) {
@@ -91,27 +104,47 @@ void tokens_final_rows(Table& table, size_t first_row, const TokensFinal& tokens
   });
 }
 
+void tokens_final_rows(Table& table, size_t first_row, const TokensFinal& tokens,
+                       const StgAdmissions& admissions, size_t begin, size_t end, int threads) {
+  tokens_final_event_rows(table, first_row, tokens, admissions, begin, end, threads);
+  for_each_admission_range(tokens, begin, end, [&](uint32_t admission, size_t from, size_t to) {
+    set_admission_rows(table, first_row + (from - begin), to - from, admission, admissions);
+  });
+}
+
 TokensFinalFile::TokensFinalFile(const std::string& path,
                                  const std::shared_ptr<const CodeBook>& codes,
                                  size_t row_group_rows, int threads)
-    : writer_(path, timeline_schema("final_seq"), {.threads = threads}),
+    : TokensFinalFile(path, codes, row_group_rows, parquet::WriterOptions{.threads = threads}) {}
+
+TokensFinalFile::TokensFinalFile(const std::string& path,
+                                 const std::shared_ptr<const CodeBook>& codes,
+                                 size_t row_group_rows, parquet::WriterOptions options)
+    : writer_(path, timeline_schema("final_seq"), options),
       rows_(empty_timeline_table("final_seq", codes)),
       row_group_rows_(std::max<size_t>(row_group_rows, 1)),
-      threads_(threads) {}
+      threads_(options.threads) {}
 
 void TokensFinalFile::append(const TokensFinal& tokens, const StgAdmissions& admissions) {
-  for (size_t begin = 0; begin < tokens.size();) {
-    const size_t end = std::min(tokens.size(), begin + (row_group_rows_ - filled_));
-    // The table only grows: rows are overwritten, never zeroed again.
-    if (rows_.num_rows() < filled_ + (end - begin))
-      resize_timeline_rows(rows_, filled_ + (end - begin), threads_);
-    tokens_final_rows(rows_, filled_, tokens, admissions, begin, end, threads_);
+  write_range(tokens, admissions, 0, tokens.size());
+  counts_.rows_in += static_cast<int64_t>(tokens.events.size());
+  counts_.rows_out += static_cast<int64_t>(tokens.size());
+}
+
+void TokensFinalFile::write_range(const TokensFinal& tokens, const StgAdmissions& admissions,
+                                  size_t first, size_t last) {
+  for (size_t begin = first; begin < last;) {
+    const size_t end = std::min(last, begin + (row_group_rows_ - filled_));
+    // The event columns only grow: rows are overwritten, never zeroed again.
+    if (rows_.columns[kFirstEventColumn].size() < filled_ + (end - begin))
+      resize_timeline_columns(rows_, kFirstEventColumn, kTimelineColumns, filled_ + (end - begin),
+                              threads_);
+    tokens_final_event_rows(rows_, filled_, tokens, admissions, begin, end, threads_);
+    add_admission_runs(tokens, admissions, begin, end);
     filled_ += end - begin;
     if (filled_ == row_group_rows_) write_rows();
     begin = end;
   }
-  counts_.rows_in += static_cast<int64_t>(tokens.events.size());
-  counts_.rows_out += static_cast<int64_t>(tokens.size());
 }
 
 void TokensFinalFile::finish() {
@@ -120,11 +153,33 @@ void TokensFinalFile::finish() {
   counts_.note("time_bin tokens added", counts_.rows_out - counts_.rows_in);
 }
 
+void TokensFinalFile::add_admission_runs(const TokensFinal& tokens, const StgAdmissions& admissions,
+                                         size_t begin, size_t end) {
+  for_each_admission_range(tokens, begin, end, [&](uint32_t admission, size_t from, size_t to) {
+    const auto count = static_cast<uint32_t>(to - from);
+    if (!runs_.empty() && run_admissions_.back() == admission) {  // went on in this window
+      runs_.back() += count;
+      return;
+    }
+    runs_.push_back(count);
+    run_admissions_.push_back(admission);
+    resize_timeline_columns(rows_, kFirstAdmissionColumn, kFirstEventColumn, runs_.size());
+    set_admission_rows(rows_, runs_.size() - 1, 1, admission, admissions);
+  });
+}
+
 void TokensFinalFile::write_rows() {
   std::vector<ColumnSlice> slices;
-  for (const auto& c : rows_.columns) slices.push_back({&c, 0, filled_});
+  for (size_t i = 0; i < rows_.columns.size(); ++i) {
+    if (i < kFirstEventColumn)
+      slices.push_back({&rows_.columns[i], 0, filled_, runs_});
+    else
+      slices.push_back({&rows_.columns[i], 0, filled_});
+  }
   writer_.write_row_group(slices);
   filled_ = 0;
+  runs_.clear();
+  run_admissions_.clear();
 }
 
 }  // namespace ehrtok

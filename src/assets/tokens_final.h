@@ -51,23 +51,41 @@ TokensFinal build_tokens_final(const EventsView& events, const TimeBinTokens& bi
 // threads.
 void tokens_final_rows(Table& table, size_t first_row, const TokensFinal& tokens,
                        const StgAdmissions& admissions, size_t begin, size_t end, int threads = 1);
+// The same for the event columns only (code to final_seq), leaving the admission's columns.
+void tokens_final_event_rows(Table& table, size_t first_row, const TokensFinal& tokens,
+                             const StgAdmissions& admissions, size_t begin, size_t end,
+                             int threads = 1);
 
 // The tokens_final Parquet file, written window by window in row groups of `row_group_rows`
-// tokens (the file does not depend on the windows). The caller renames it when finished.
+// tokens (the file does not depend on the windows). The caller renames it when finished. An
+// admission's columns (subject_id to days_since_prior_admission) are the same for all of its
+// tokens: they are held once per admission in the row group and written as runs.
 class TokensFinalFile {
  public:
   TokensFinalFile(const std::string& path, const std::shared_ptr<const CodeBook>& codes,
                   size_t row_group_rows, int threads);
+  TokensFinalFile(const std::string& path, const std::shared_ptr<const CodeBook>& codes,
+                  size_t row_group_rows, parquet::WriterOptions options);
+  // Writes the window's tokens, counted in counts().
   void append(const TokensFinal& tokens, const StgAdmissions& admissions);
+  // Writes the window's tokens [first, last) only, uncounted (a patient's file of the export).
+  void write_range(const TokensFinal& tokens, const StgAdmissions& admissions, size_t first,
+                   size_t last);
   void finish();
   const AssetCounts& counts() const { return counts_; }
 
  private:
+  void add_admission_runs(const TokensFinal& tokens, const StgAdmissions& admissions, size_t begin,
+                          size_t end);
   void write_rows();
 
   parquet::FileWriter writer_;
-  Table rows_;  // the row group being filled: its first filled_ rows
+  // The row group being filled: the first filled_ rows of the event columns, and one row per
+  // run of the admission columns.
+  Table rows_;
   size_t filled_ = 0;
+  std::vector<uint32_t> runs_;            // tokens per run
+  std::vector<uint32_t> run_admissions_;  // the admission of each run
   size_t row_group_rows_;
   int threads_;
   AssetCounts counts_;

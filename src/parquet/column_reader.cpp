@@ -121,12 +121,10 @@ class ChunkDecoder {
   }
 
   void read_dictionary(const PageHeader& header, std::span<const uint8_t> body) {
-    if (field_.type != ColumnType::String)
-      throw FormatError("unsupported dictionary page in a " +
-                        std::string(column_type_name(field_.type)) + " column");
     if (has_dictionary_ || row_ != 0) throw FormatError("dictionary page after the first page");
     if (header.encoding != Encoding::Plain && header.encoding != Encoding::PlainDictionary)
       throw FormatError("unsupported dictionary encoding " + encoding_name(header.encoding));
+    if (field_.type != ColumnType::String) return read_numeric_dictionary(header, body);
     ChunkStrings& strings = result_.strings;
     const auto page = decompress(header, body, strings.dictionary_page);
     const auto count = static_cast<size_t>(header.num_values);
@@ -143,6 +141,15 @@ class ChunkDecoder {
       pos += length;
     }
     seen_.assign(count, 0);
+    has_dictionary_ = true;
+  }
+
+  // PLAIN 8-byte values, kept as they lie in the page.
+  void read_numeric_dictionary(const PageHeader& header, std::span<const uint8_t> body) {
+    const auto page = decompress(header, body, numeric_dictionary_page_);
+    const auto count = static_cast<size_t>(header.num_values);
+    if (count > page.size() / 8) throw FormatError("dictionary page shorter than its value count");
+    numeric_dictionary_ = page.first(count * 8);
     has_dictionary_ = true;
   }
 
@@ -179,9 +186,11 @@ class ChunkDecoder {
   template <typename T>
   void read_plain(const PageHeader& header, std::span<const uint8_t> values, T* out, size_t n,
                   size_t present, const uint8_t* valid) {
+    if (header.encoding == Encoding::RleDictionary || header.encoding == Encoding::PlainDictionary)
+      return read_numeric_indices(values, out, n, present, valid);
     if (header.encoding != Encoding::Plain)
       throw FormatError("unsupported encoding " + encoding_name(header.encoding) + " for " +
-                        column_type_name(field_.type) + " values (only PLAIN)");
+                        column_type_name(field_.type) + " values (only PLAIN or dictionary)");
     if (values.size() / sizeof(T) < present)
       throw FormatError("data page holds fewer values than its header says");
     if (present == n) {
@@ -197,6 +206,24 @@ class ChunkDecoder {
       out[i] = valid[i] ? v : T{};
       k += valid[i];
     }
+  }
+
+  template <typename T>
+  void read_numeric_indices(std::span<const uint8_t> values, T* out, size_t n, size_t present,
+                            const uint8_t* valid) {
+    if (present != 0) {
+      if (!has_dictionary_) throw FormatError("dictionary-encoded page without a dictionary page");
+      if (values.empty()) throw FormatError("data page without its index bit width");
+      scratch_.indices.resize(present);
+      decode_rle_bp(values.subspan(1), values[0], std::span(scratch_.indices));
+      const size_t size = numeric_dictionary_.size() / sizeof(T);
+      if (*std::max_element(scratch_.indices.begin(), scratch_.indices.end()) >= size)
+        throw FormatError("dictionary index out of range");
+      for (size_t i = 0; i < present; ++i)
+        std::memcpy(out + i, numeric_dictionary_.data() + scratch_.indices[i] * sizeof(T),
+                    sizeof(T));
+    }
+    spread_to_valid_rows(out, n, present, valid);
   }
 
   void read_indices(const PageHeader& header, std::span<const uint8_t> values, uint32_t* out,
@@ -247,6 +274,8 @@ class ChunkDecoder {
   size_t row_ = 0;  // rows of the chunk decoded so far
   bool has_dictionary_ = false;
   std::vector<uint8_t> seen_;  // per dictionary entry: used yet?
+  std::vector<uint8_t> numeric_dictionary_page_;
+  std::span<const uint8_t> numeric_dictionary_;  // of an INT64/TIMESTAMP/DOUBLE chunk
   DecodedChunk result_;
 };
 

@@ -36,6 +36,7 @@ struct DecodedChunk {
 struct PageScratch {
   ZstdDecompressor zstd;
   std::vector<uint8_t> page;
+  std::vector<uint32_t> indices;  // of a dictionary-encoded numeric page
 };
 
 // Decodes the chunk whose bytes (all its pages) are `bytes` into rows [offset, offset + rows) of

@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <string>
 
+#include <absl/container/flat_hash_map.h>
+
 #include "parquet/chunk_dictionary.h"
 #include "parquet/page_header.h"
 #include "parquet/rle_bp_encoder.h"
@@ -145,6 +147,68 @@ EncodedChunk encode_plain(const Field& field, const ColumnSlice& slice, size_t p
   return builder.finish(field.type, slice.length, stats.finish(), {Encoding::Plain, Encoding::Rle});
 }
 
+// A chunk given as runs (ColumnSlice::runs), dictionary-encoded: the distinct values in order of
+// first use (told apart by their bits, so each double keeps its exact bits) in a PLAIN
+// dictionary page, then RLE_DICTIONARY pages whose indices and definition levels are RLE runs
+// taken from the slice's runs. Nothing is done per row.
+template <typename T, typename Stats>
+EncodedChunk encode_runs(const Field& field, const ColumnSlice& slice, size_t page_values,
+                         const BigVector<T>& values, ZstdCompressor& zstd) {
+  constexpr uint32_t kNullRun = UINT32_MAX;
+  const Column& column = *slice.column;
+  absl::flat_hash_map<uint64_t, uint32_t> index_of;
+  std::vector<T> dictionary;
+  std::vector<uint32_t> run_index(slice.runs.size());
+  Stats stats;
+  for (size_t k = 0; k < slice.runs.size(); ++k) {
+    const size_t row = slice.offset + k;
+    if (column.is_null(row)) {
+      run_index[k] = kNullRun;
+      stats.add_nulls(slice.runs[k]);
+      continue;
+    }
+    const auto [it, added] = index_of.try_emplace(std::bit_cast<uint64_t>(values[row]),
+                                                  static_cast<uint32_t>(dictionary.size()));
+    if (added) dictionary.push_back(values[row]);
+    run_index[k] = it->second;
+  }
+  stats.add_all(dictionary);
+
+  ChunkBuilder builder(zstd);
+  std::vector<uint8_t> body;
+  if (!dictionary.empty()) {
+    append_plain(body, dictionary.data(), dictionary.size());
+    builder.add_dictionary_page(body, dictionary.size());
+  }
+  const int bit_width = bit_width_for(dictionary.empty() ? 0 : dictionary.size() - 1);
+  std::vector<RleRun> levels, indices;
+  size_t k = 0, used = 0;  // run k, of which `used` rows are in earlier pages
+  for (size_t first = 0; first < slice.length; first += page_values) {
+    const size_t rows = std::min(page_values, slice.length - first);
+    levels.clear();
+    indices.clear();
+    for (size_t left = rows; left > 0;) {
+      const size_t take = std::min<size_t>(slice.runs[k] - used, left);
+      const bool null = run_index[k] == kNullRun;
+      levels.push_back({null ? 0u : 1u, static_cast<uint32_t>(take)});
+      if (!null) indices.push_back({run_index[k], static_cast<uint32_t>(take)});
+      used += take;
+      left -= take;
+      if (used == slice.runs[k]) ++k, used = 0;
+    }
+    body.clear();
+    if (field.nullable) append_definition_levels(levels, body);
+    if (dictionary.empty()) {  // NULLs only: no dictionary, which not every reader accepts empty
+      builder.add_data_page(body, rows, Encoding::Plain);
+      continue;
+    }
+    append_dictionary_indices(indices, bit_width, body);
+    builder.add_data_page(body, rows, Encoding::RleDictionary);
+  }
+  return builder.finish(field.type, slice.length, stats.finish(),
+                        {Encoding::Plain, Encoding::Rle, Encoding::RleDictionary});
+}
+
 // A string chunk of NULLs only: a dictionary would be empty, which not every reader accepts.
 EncodedChunk encode_all_null_strings(const Field& field, const ColumnSlice& slice,
                                      size_t page_values, ZstdCompressor& zstd) {
@@ -204,10 +268,23 @@ void check_slice(const Field& field, const ColumnSlice& slice) {
     throw slice_error(field, std::string("column has type ") + column_type_name(column.type) +
                                  ", schema says " + column_type_name(field.type));
   }
-  if (slice.offset > column.size() || slice.length > column.size() - slice.offset) {
+  // The column's rows the slice reads: one per row, or one per run.
+  const size_t stored = slice.runs.empty() ? slice.length : slice.runs.size();
+  if (slice.offset > column.size() || stored > column.size() - slice.offset) {
     throw slice_error(field, "rows [" + std::to_string(slice.offset) + ", " +
-                                 std::to_string(slice.offset + slice.length) + ") out of range, " +
+                                 std::to_string(slice.offset + stored) + ") out of range, " +
                                  "column has " + std::to_string(column.size()) + " rows");
+  }
+  if (!slice.runs.empty()) {
+    if (column.type == ColumnType::String) throw slice_error(field, "string column given as runs");
+    uint64_t rows = 0;
+    for (const uint32_t run : slice.runs) {
+      if (run == 0) throw slice_error(field, "empty run");
+      rows += run;
+    }
+    if (rows != slice.length)
+      throw slice_error(field, "runs hold " + std::to_string(rows) + " rows, slice says " +
+                                   std::to_string(slice.length));
   }
   if (!column.valid.empty() && column.valid.size() != column.size()) {
     throw slice_error(field, "validity has " + std::to_string(column.valid.size()) +
@@ -218,8 +295,8 @@ void check_slice(const Field& field, const ColumnSlice& slice) {
   }
   if (!field.nullable && !column.valid.empty()) {
     const auto begin = column.valid.begin() + static_cast<ptrdiff_t>(slice.offset);
-    if (std::find(begin, begin + static_cast<ptrdiff_t>(slice.length), 0) !=
-        begin + static_cast<ptrdiff_t>(slice.length)) {
+    if (std::find(begin, begin + static_cast<ptrdiff_t>(stored), 0) !=
+        begin + static_cast<ptrdiff_t>(stored)) {
       throw slice_error(field, "NULL in a non-nullable field");
     }
   }
@@ -228,11 +305,16 @@ void check_slice(const Field& field, const ColumnSlice& slice) {
 EncodedChunk encode_column_chunk(const Field& field, const ColumnSlice& slice, size_t page_values,
                                  ZstdCompressor& zstd) {
   const Column& column = *slice.column;
+  const bool runs = !slice.runs.empty();
   switch (field.type) {
     case ColumnType::Int64:
     case ColumnType::Timestamp:
+      if (runs)
+        return encode_runs<int64_t, Int64Stats>(field, slice, page_values, column.ints, zstd);
       return encode_plain<int64_t, Int64Stats>(field, slice, page_values, column.ints, zstd);
     case ColumnType::Double:
+      if (runs)
+        return encode_runs<double, DoubleStats>(field, slice, page_values, column.doubles, zstd);
       return encode_plain<double, DoubleStats>(field, slice, page_values, column.doubles, zstd);
     case ColumnType::String:
       return encode_strings(field, slice, page_values, zstd);

@@ -66,6 +66,29 @@ void append_runs(std::span<const T> values, int bit_width, std::vector<uint8_t>&
   }
 }
 
+void append_rle_runs(std::span<const RleRun> runs, int bit_width, std::vector<uint8_t>& out) {
+  if (bit_width < 0 || bit_width > 32) throw std::invalid_argument("rle: bit width out of range");
+  for (size_t i = 0; i < runs.size();) {
+    uint64_t count = 0;
+    size_t j = i;
+    for (; j < runs.size() && runs[j].value == runs[i].value; ++j) count += runs[j].count;
+    append_rle_run(runs[i].value, count, bit_width, out);
+    i = j;
+  }
+}
+
+// A V1 page's definition levels: a 4-byte little-endian byte length, then what `append` writes.
+template <class Append>
+void append_with_length(std::vector<uint8_t>& out, Append append) {
+  const size_t length_at = out.size();
+  out.resize(length_at + 4);
+  append();
+  const auto length = static_cast<uint32_t>(out.size() - length_at - 4);
+  for (int byte = 0; byte < 4; ++byte) {
+    out[length_at + byte] = static_cast<uint8_t>(length >> (8 * byte));
+  }
+}
+
 }  // namespace
 
 int bit_width_for(uint64_t max_value) { return static_cast<int>(std::bit_width(max_value)); }
@@ -79,19 +102,23 @@ void append_rle_bp(std::span<const uint32_t> values, int bit_width, std::vector<
 }
 
 void append_definition_levels(std::span<const uint8_t> levels, std::vector<uint8_t>& out) {
-  const size_t length_at = out.size();
-  out.resize(length_at + 4);
-  append_runs(levels, 1, out);
-  const auto length = static_cast<uint32_t>(out.size() - length_at - 4);
-  for (int byte = 0; byte < 4; ++byte) {
-    out[length_at + byte] = static_cast<uint8_t>(length >> (8 * byte));
-  }
+  append_with_length(out, [&] { append_runs(levels, 1, out); });
 }
 
 void append_dictionary_indices(std::span<const uint32_t> indices, int bit_width,
                                std::vector<uint8_t>& out) {
   out.push_back(static_cast<uint8_t>(bit_width));
   append_runs(indices, bit_width, out);
+}
+
+void append_definition_levels(std::span<const RleRun> levels, std::vector<uint8_t>& out) {
+  append_with_length(out, [&] { append_rle_runs(levels, 1, out); });
+}
+
+void append_dictionary_indices(std::span<const RleRun> indices, int bit_width,
+                               std::vector<uint8_t>& out) {
+  out.push_back(static_cast<uint8_t>(bit_width));
+  append_rle_runs(indices, bit_width, out);
 }
 
 }  // namespace ehrtok::parquet

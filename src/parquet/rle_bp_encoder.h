@@ -27,4 +27,14 @@ void append_definition_levels(std::span<const uint8_t> levels, std::vector<uint8
 void append_dictionary_indices(std::span<const uint32_t> indices, int bit_width,
                                std::vector<uint8_t>& out);
 
+// Values that come as runs already (count > 0 each): written as RLE runs only, neighbours of
+// equal value merged, without looking at each value.
+struct RleRun {
+  uint32_t value;
+  uint32_t count;
+};
+void append_definition_levels(std::span<const RleRun> levels, std::vector<uint8_t>& out);
+void append_dictionary_indices(std::span<const RleRun> indices, int bit_width,
+                               std::vector<uint8_t>& out);
+
 }  // namespace ehrtok::parquet

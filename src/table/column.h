@@ -70,10 +70,14 @@ struct Table {
 std::string schema_mismatch(const Table& table, const std::vector<Field>& expected);
 
 // A window [offset, offset + length) of rows of a column: what the Parquet writer encodes.
+// With `runs`, the column holds one value per run instead: its row offset + k (value or NULL)
+// stands for runs[k] rows, and `length` is the sum of the runs (values that come in long runs,
+// as an admission's columns over its tokens, are then neither repeated nor scanned).
 struct ColumnSlice {
   const Column* column;
   size_t offset;
   size_t length;
+  std::span<const uint32_t> runs = {};
 };
 
 }  // namespace ehrtok
