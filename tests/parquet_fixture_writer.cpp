@@ -442,7 +442,7 @@ void write_sliced(const fs::path& dir) {
 // width 0), a column of NULLs only, and doubles whose runs differ only in the sign of zero.
 void write_runs(const fs::path& dir) {
   Fixture f("runs");
-  Ints admission, constant, all_null, when;
+  Ints admission, constant, all_null, when, gap;
   Doubles offset;
   Strings code;
   const int64_t base = micros_of(2150, 6, 30, 12, 0, 0);
@@ -457,6 +457,7 @@ void write_runs(const fs::path& dir) {
                      : run % 5 == 2 ? std::nullopt
                                     : std::optional(run * 0.25 - 3));
     code.push_back("c" + std::to_string(i % 11));
+    gap.push_back(i >= 100 && i < 260 ? std::nullopt : std::optional(i / 80));  // whole NULL pages
   }
   f.add_int64("admission", true, admission);
   f.add_int64("constant", false, constant);
@@ -464,6 +465,7 @@ void write_runs(const fs::path& dir) {
   f.add_timestamp("when", true, when);
   f.add_double("offset", true, offset);
   f.add_string("code", false, code);
+  f.add_int64("gap", true, gap);
   ehrtok::parquet::WriterOptions options;
   options.page_values = 50;
   f.write_as_runs(dir, 400, options);

@@ -14,17 +14,20 @@
 #include <iterator>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <random>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "parquet/chunk_dictionary.h"
+#include "parquet/column_writer.h"
 #include "parquet/parquet_writer.h"
 #include "parquet/rle_bp_encoder.h"
 #include "parquet/statistics.h"
 #include "parquet/thrift_compact.h"
 #include "parquet/varint.h"
+#include "parquet/zstd_compressor.h"
 #include "table/column.h"
 #include "table/string_dictionary.h"
 
@@ -391,6 +394,34 @@ TEST(Statistics, AddAllEqualsAddingOneByOne) {
     EXPECT_EQ(int_all.finish().min_value, int_one.finish().min_value) << round;
     EXPECT_EQ(int_all.finish().max_value, int_one.finish().max_value) << round;
   }
+}
+
+// A column given as runs gets the statistics of its rows: NaNs counted by row, not by run.
+TEST(Statistics, RunsCountLikeTheirRows) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  Column rows(ColumnType::Double), runs(ColumnType::Double);
+  const std::vector<std::pair<std::optional<double>, uint32_t>> cells = {
+      {nan, 5}, {2.5, 3}, {std::nullopt, 4}, {nan, 2}, {-0.0, 1}, {7.0, 6}};
+  std::vector<uint32_t> lengths;
+  for (const auto& [value, count] : cells) {
+    runs.doubles.push_back(value.value_or(0));
+    runs.valid.push_back(value ? 1 : 0);
+    lengths.push_back(count);
+    for (uint32_t i = 0; i < count; ++i) {
+      rows.doubles.push_back(value.value_or(0));
+      rows.valid.push_back(value ? 1 : 0);
+    }
+  }
+  const Field field{"d", ColumnType::Double, true};
+  ZstdCompressor zstd(3);
+  const auto as_rows = encode_column_chunk(field, {&rows, 0, rows.size()}, 4, zstd);
+  const auto as_runs = encode_column_chunk(field, {&runs, 0, rows.size(), lengths}, 4, zstd);
+  const ChunkStatistics &a = as_rows.metadata.statistics, &b = as_runs.metadata.statistics;
+  EXPECT_EQ(a.nan_count, 7);
+  EXPECT_EQ(b.nan_count, a.nan_count);
+  EXPECT_EQ(b.null_count, a.null_count);
+  EXPECT_EQ(b.min_value, a.min_value);
+  EXPECT_EQ(b.max_value, a.max_value);
 }
 
 TEST(Statistics, StringsCompareAsUnsignedBytes) {

@@ -19,6 +19,7 @@
 #include "assets/stg_procedures.h"
 #include "assets/timeline_rows.h"
 #include "io/csv_scanner.h"
+#include "parquet/parquet_reader.h"
 #include "table/timestamp.h"
 
 namespace ehrtok::testing {
@@ -175,15 +176,15 @@ Table InMemoryRun::events_merged_table() const {
   return table;
 }
 
-Table InMemoryRun::tokens_final_table(size_t window_events) const {
-  Table table = empty_timeline_table("final_seq", codes);
+Table InMemoryRun::tokens_final_table(size_t window_events, size_t row_group_rows) const {
+  TempDir dir;
+  const std::string path = dir.path() / "tokens_final.parquet";
+  TokensFinalFile file(path, codes, row_group_rows, 2);
   for_each_subject_window(merged, admissions, window_events, [&](const EventsView& events) {
-    const TokensFinal tokens = build_tokens_final(events, bins, admissions, 2);
-    const size_t at = table.num_rows();
-    resize_timeline_rows(table, at + tokens.size());
-    tokens_final_rows(table, at, tokens, admissions, 0, tokens.size(), 2);
+    file.append(build_tokens_final(events, bins, admissions, 2), admissions);
   });
-  return table;
+  file.finish();
+  return parquet::read_table(path);
 }
 
 std::map<std::string, std::string> output_files(const std::filesystem::path& dir) {

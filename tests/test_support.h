@@ -74,8 +74,9 @@ struct InMemoryRun {
   TimeBinTokens bins;
 
   Table events_merged_table() const;
-  // Built window by window (for_each_subject_window), as a run does.
-  Table tokens_final_table(size_t window_events = 997) const;
+  // Written window by window (for_each_subject_window) into a TokensFinalFile of small row
+  // groups, as a run writes it (admissions across row groups), and read back.
+  Table tokens_final_table(size_t window_events = 997, size_t row_group_rows = 1000) const;
 };
 std::unique_ptr<InMemoryRun> run_in_memory(const std::filesystem::path& hosp_dir, int threads = 2,
                                            size_t top_labs = 200);

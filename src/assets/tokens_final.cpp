@@ -104,14 +104,6 @@ void tokens_final_event_rows(Table& table, size_t first_row, const TokensFinal& 
   });
 }
 
-void tokens_final_rows(Table& table, size_t first_row, const TokensFinal& tokens,
-                       const StgAdmissions& admissions, size_t begin, size_t end, int threads) {
-  tokens_final_event_rows(table, first_row, tokens, admissions, begin, end, threads);
-  for_each_admission_range(tokens, begin, end, [&](uint32_t admission, size_t from, size_t to) {
-    set_admission_rows(table, first_row + (from - begin), to - from, admission, admissions);
-  });
-}
-
 TokensFinalFile::TokensFinalFile(const std::string& path,
                                  const std::shared_ptr<const CodeBook>& codes,
                                  size_t row_group_rows, int threads)
@@ -155,15 +147,12 @@ void TokensFinalFile::finish() {
 
 void TokensFinalFile::add_admission_runs(const TokensFinal& tokens, const StgAdmissions& admissions,
                                          size_t begin, size_t end) {
+  // Each admission comes once: windows hold whole subjects, and a row group's end starts new runs.
   for_each_admission_range(tokens, begin, end, [&](uint32_t admission, size_t from, size_t to) {
-    const auto count = static_cast<uint32_t>(to - from);
-    if (!runs_.empty() && run_admissions_.back() == admission) {  // went on in this window
-      runs_.back() += count;
-      return;
-    }
-    runs_.push_back(count);
-    run_admissions_.push_back(admission);
-    resize_timeline_columns(rows_, kFirstAdmissionColumn, kFirstEventColumn, runs_.size());
+    runs_.push_back(static_cast<uint32_t>(to - from));
+    if (const size_t held = rows_.columns[kFirstAdmissionColumn].size(); runs_.size() > held)
+      resize_timeline_columns(rows_, kFirstAdmissionColumn, kFirstEventColumn,
+                              std::max<size_t>(2 * held, 64));
     set_admission_rows(rows_, runs_.size() - 1, 1, admission, admissions);
   });
 }
@@ -179,7 +168,6 @@ void TokensFinalFile::write_rows() {
   writer_.write_row_group(slices);
   filled_ = 0;
   runs_.clear();
-  run_admissions_.clear();
 }
 
 }  // namespace ehrtok

@@ -45,13 +45,9 @@ struct TokensFinal {
 TokensFinal build_tokens_final(const EventsView& events, const TimeBinTokens& bins,
                                const StgAdmissions& admissions, int threads = 1);
 
-// Sets rows [first_row, first_row + end - begin) of `table` (made by
-// empty_timeline_table("final_seq", ...) and resized to hold them) to the output columns of
-// tokens [begin, end) of the window (events_merged's columns with final_seq), on `threads`
-// threads.
-void tokens_final_rows(Table& table, size_t first_row, const TokensFinal& tokens,
-                       const StgAdmissions& admissions, size_t begin, size_t end, int threads = 1);
-// The same for the event columns only (code to final_seq), leaving the admission's columns.
+// Sets rows [first_row, first_row + end - begin) of the event columns (code to final_seq) of
+// `table` (made by empty_timeline_table("final_seq", ...) and resized to hold them) to tokens
+// [begin, end) of the window, on `threads` threads. The admission's columns are left alone.
 void tokens_final_event_rows(Table& table, size_t first_row, const TokensFinal& tokens,
                              const StgAdmissions& admissions, size_t begin, size_t end,
                              int threads = 1);
@@ -84,8 +80,7 @@ class TokensFinalFile {
   // run of the admission columns.
   Table rows_;
   size_t filled_ = 0;
-  std::vector<uint32_t> runs_;            // tokens per run
-  std::vector<uint32_t> run_admissions_;  // the admission of each run
+  std::vector<uint32_t> runs_;  // tokens per run
   size_t row_group_rows_;
   int threads_;
   AssetCounts counts_;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
 #include <limits>
 #include <span>
 #include <stdexcept>
@@ -147,6 +148,15 @@ EncodedChunk encode_plain(const Field& field, const ColumnSlice& slice, size_t p
   return builder.finish(field.type, slice.length, stats.finish(), {Encoding::Plain, Encoding::Rle});
 }
 
+// A run of `count` rows of one value in the statistics: the bounds once, NaNs by row.
+void add_run(Int64Stats& stats, int64_t value, uint32_t) { stats.add(value); }
+void add_run(DoubleStats& stats, double value, uint32_t count) {
+  if (std::isnan(value))
+    stats.add_nans(count);
+  else
+    stats.add(value);
+}
+
 // A chunk given as runs (ColumnSlice::runs), dictionary-encoded: the distinct values in order of
 // first use (told apart by their bits, so each double keeps its exact bits) in a PLAIN
 // dictionary page, then RLE_DICTIONARY pages whose indices and definition levels are RLE runs
@@ -171,8 +181,8 @@ EncodedChunk encode_runs(const Field& field, const ColumnSlice& slice, size_t pa
                                                   static_cast<uint32_t>(dictionary.size()));
     if (added) dictionary.push_back(values[row]);
     run_index[k] = it->second;
+    add_run(stats, values[row], slice.runs[k]);  // as many times as the run has rows, for NaNs
   }
-  stats.add_all(dictionary);
 
   ChunkBuilder builder(zstd);
   std::vector<uint8_t> body;
@@ -205,6 +215,9 @@ EncodedChunk encode_runs(const Field& field, const ColumnSlice& slice, size_t pa
     append_dictionary_indices(indices, bit_width, body);
     builder.add_data_page(body, rows, Encoding::RleDictionary);
   }
+  if (dictionary.empty())
+    return builder.finish(field.type, slice.length, stats.finish(),
+                          {Encoding::Plain, Encoding::Rle});
   return builder.finish(field.type, slice.length, stats.finish(),
                         {Encoding::Plain, Encoding::Rle, Encoding::RleDictionary});
 }

@@ -2,10 +2,11 @@
 // dictionary page for strings), every page body ZSTD-compressed behind an uncompressed header,
 // and the ColumnMetaData the footer records about it.
 //
-// INT64, TIMESTAMP and DOUBLE values are PLAIN. Strings are dictionary-encoded: a PLAIN
-// dictionary page holding the chunk's distinct strings, then RLE_DICTIONARY data pages. A string
-// chunk with no non-NULL value has no dictionary and PLAIN (empty) data pages. OPTIONAL columns
-// carry RLE definition levels; REQUIRED ones none.
+// INT64, TIMESTAMP and DOUBLE values are PLAIN, unless the slice gives them as runs
+// (ColumnSlice::runs): then, like strings, they are dictionary-encoded: a PLAIN dictionary page
+// holding the chunk's distinct values, then RLE_DICTIONARY data pages (for runs, of RLE runs
+// only). A chunk with no non-NULL value has no dictionary and PLAIN (empty) data pages. OPTIONAL
+// columns carry RLE definition levels; REQUIRED ones none.
 #pragma once
 
 #include <cstdint>

@@ -3,10 +3,10 @@
 //
 // Supported: a flat schema of REQUIRED/OPTIONAL columns; INT64 (plain, or annotated INTEGER or
 // TIMESTAMP(MICROS)), DOUBLE, BYTE_ARRAY strings (UTF8 or unannotated); V1 data pages with RLE
-// definition levels; PLAIN numeric values; dictionary-encoded strings (PLAIN dictionary page,
-// RLE_DICTIONARY or PLAIN_DICTIONARY indices); ZSTD or uncompressed pages. Anything else (nested
-// or repeated fields, other physical types, DATA_PAGE_V2, other codecs or encodings, encrypted
-// footers) is rejected with an InputError saying "unsupported" and what.
+// definition levels; PLAIN or dictionary-encoded numeric values; dictionary-encoded strings
+// (PLAIN dictionary page, RLE_DICTIONARY or PLAIN_DICTIONARY indices); ZSTD or uncompressed pages.
+// Anything else (nested or repeated fields, other physical types, DATA_PAGE_V2, other codecs or
+// encodings, encrypted footers) is rejected with an InputError saying "unsupported" and what.
 //
 // Malformed files (truncated, bad magic, corrupt footer or pages, indices outside the dictionary)
 // throw InputError naming the file, and the row group and column where the fault lies; every

@@ -47,6 +47,7 @@ class DoubleStats {
  public:
   void add(double v);
   void add_all(std::span<const double> values);
+  void add_nans(int64_t n) { nans_ += n; }
   void add_nulls(int64_t n) { nulls_ += n; }
   ChunkStatistics finish() const;
 

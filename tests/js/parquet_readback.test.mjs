@@ -46,7 +46,7 @@ function same(type, got, want) {
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'ehrtok-parquet-'));
 execFileSync(fixtureWriter, [out], { stdio: 'inherit' });
 const fixtures = fs.readdirSync(out).filter((f) => f.endsWith('.json')).sort();
-check('fixture files written', fixtures.length >= 9, `${fixtures.length} JSON files`);
+check('fixture files written', fixtures.length >= 10, `${fixtures.length} JSON files`);
 
 const db = await (await DuckDBInstance.create(':memory:')).connect();
 const rows = async (sql) => (await db.runAndReadAll(sql)).getRowObjects();
