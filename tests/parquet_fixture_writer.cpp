@@ -439,10 +439,11 @@ void write_sliced(const fs::path& dir) {
 
 // Numeric columns given to the writer as runs (dictionary pages, RLE_DICTIONARY data pages of
 // RLE runs), with runs across page and row-group ends, NULL runs, a one-value column (index bit
-// width 0), a column of NULLs only, and doubles whose runs differ only in the sign of zero.
+// width 0), a column of NULLs only, and doubles whose runs differ only in the sign of zero. Most
+// chunks are small enough to be stored uncompressed; those of short_runs are compressed.
 void write_runs(const fs::path& dir) {
   Fixture f("runs");
-  Ints admission, constant, all_null, when, gap;
+  Ints admission, constant, all_null, when, gap, short_runs;
   Doubles offset;
   Strings code;
   const int64_t base = micros_of(2150, 6, 30, 12, 0, 0);
@@ -458,6 +459,7 @@ void write_runs(const fs::path& dir) {
                                     : std::optional(run * 0.25 - 3));
     code.push_back("c" + std::to_string(i % 11));
     gap.push_back(i >= 100 && i < 260 ? std::nullopt : std::optional(i / 80));  // whole NULL pages
+    short_runs.push_back(i / 2 * 7919 % 1000);  // runs of 2: chunks big enough to be compressed
   }
   f.add_int64("admission", true, admission);
   f.add_int64("constant", false, constant);
@@ -466,6 +468,7 @@ void write_runs(const fs::path& dir) {
   f.add_double("offset", true, offset);
   f.add_string("code", false, code);
   f.add_int64("gap", true, gap);
+  f.add_int64("short_runs", false, short_runs);
   ehrtok::parquet::WriterOptions options;
   options.page_values = 50;
   f.write_as_runs(dir, 400, options);

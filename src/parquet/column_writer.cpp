@@ -44,7 +44,11 @@ void append_plain_string(std::vector<uint8_t>& out, std::string_view s) {
 // Collects compressed pages and the sizes and offsets the footer needs.
 class ChunkBuilder {
  public:
-  explicit ChunkBuilder(ZstdCompressor& zstd) : zstd_(zstd) {}
+  // Pages are ZSTD-compressed, or stored as they are when `compress` is false (codec
+  // UNCOMPRESSED for the whole chunk).
+  explicit ChunkBuilder(ZstdCompressor& zstd, bool compress = true) : zstd_(zstd) {
+    if (!compress) chunk_.metadata.codec = format::Codec::Uncompressed;
+  }
 
   void add_dictionary_page(std::span<const uint8_t> body, size_t num_values) {
     chunk_.metadata.dictionary_page_offset = static_cast<int64_t>(chunk_.bytes.size());
@@ -73,7 +77,8 @@ class ChunkBuilder {
  private:
   template <typename AppendHeader>
   void add_page(std::span<const uint8_t> body, AppendHeader&& append_header) {
-    const std::span<const uint8_t> compressed = zstd_.compress(body);
+    const std::span<const uint8_t> compressed =
+        chunk_.metadata.codec == format::Codec::Zstd ? zstd_.compress(body) : body;
     const size_t header_start = chunk_.bytes.size();
     append_header(
         PageSizes{checked_i32(body.size(), "a page"), checked_i32(compressed.size(), "a page")});
@@ -148,6 +153,9 @@ EncodedChunk encode_plain(const Field& field, const ColumnSlice& slice, size_t p
   return builder.finish(field.type, slice.length, stats.finish(), {Encoding::Plain, Encoding::Rle});
 }
 
+// Below this size (dictionary and runs) a chunk given as runs is stored uncompressed.
+constexpr size_t kTinyRunChunkBytes = 1024;
+
 // A run of `count` rows of one value in the statistics: the bounds once, NaNs by row.
 void add_run(Int64Stats& stats, int64_t value, uint32_t) { stats.add(value); }
 void add_run(DoubleStats& stats, double value, uint32_t count) {
@@ -184,7 +192,10 @@ EncodedChunk encode_runs(const Field& field, const ColumnSlice& slice, size_t pa
     add_run(stats, values[row], slice.runs[k]);  // as many times as the run has rows, for NaNs
   }
 
-  ChunkBuilder builder(zstd);
+  // A chunk this small (a patient's admissions) would not shrink: a ZSTD frame costs more bytes
+  // and time than it saves.
+  const bool tiny = dictionary.size() * sizeof(T) + slice.runs.size() * 8 < kTinyRunChunkBytes;
+  ChunkBuilder builder(zstd, !tiny);
   std::vector<uint8_t> body;
   if (!dictionary.empty()) {
     append_plain(body, dictionary.data(), dictionary.size());
