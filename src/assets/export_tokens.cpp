@@ -37,7 +37,12 @@ constexpr const char* kPatientFile = "data_0.parquet";
 
 HiveExport::HiveExport(std::filesystem::path dir, std::shared_ptr<const CodeBook> codes,
                        int threads)
-    : dir_(std::move(dir)), codes_(std::move(codes)), threads_(threads) {}
+    : dir_(std::move(dir)), codes_(std::move(codes)), threads_(threads) {
+  // What an earlier export left here, listed once: its patient folders are reused without a
+  // mkdir each, and finish() removes the rest.
+  for (const auto& entry : std::filesystem::directory_iterator(dir_))
+    existing_.emplace(entry.path().filename().string(), entry.is_directory());
+}
 
 void HiveExport::append(const TokensFinal& tokens, const StgAdmissions& admissions) {
   const std::vector<SubjectRun> runs = subject_runs(tokens, admissions);
@@ -45,8 +50,10 @@ void HiveExport::append(const TokensFinal& tokens, const StgAdmissions& admissio
   in_place.overwrite_in_place = true;
   parallel_each(runs.size(), threads_, [&](size_t i) {
     const auto& run = runs[i];
-    const auto folder = dir_ / subject_folder(run.subject_id);
-    std::filesystem::create_directory(folder);
+    const std::string name = subject_folder(run.subject_id);
+    const auto folder = dir_ / name;
+    if (const auto it = existing_.find(name); it == existing_.end() || !it->second)
+      std::filesystem::create_directory(folder);
     TokensFinalFile file((folder / kPatientFile).string(), codes_, size_t{1} << 20, in_place);
     file.write_range(tokens, admissions, run.begin, run.end);
     file.finish();
@@ -58,10 +65,8 @@ void HiveExport::append(const TokensFinal& tokens, const StgAdmissions& admissio
 
 ExportStats HiveExport::finish() {
   // What an earlier export being overwritten had for patients this one does not have.
-  std::vector<std::filesystem::path> others;
-  for (const auto& entry : std::filesystem::directory_iterator(dir_))
-    if (!folders_.contains(entry.path().filename().string())) others.push_back(entry.path());
-  for (const auto& path : others) std::filesystem::remove_all(path);
+  for (const auto& [name, is_directory] : existing_)
+    if (!folders_.contains(name)) std::filesystem::remove_all(dir_ / name);
   return stats_;
 }
 

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "assets/tokens_final.h"
@@ -35,7 +36,8 @@ class HiveExport {
   std::filesystem::path dir_;
   std::shared_ptr<const CodeBook> codes_;
   int threads_;
-  std::unordered_set<std::string> folders_;  // written so far
+  std::unordered_map<std::string, bool> existing_;  // entries found at the start: is a folder
+  std::unordered_set<std::string> folders_;         // written so far
   ExportStats stats_;
 };
 

@@ -44,14 +44,20 @@ void write_bytes(std::FILE* file, const std::string& path, const void* data, siz
 }
 
 // Opens `path` for writing, truncated unless `in_place`. In place, a file with other hard links
-// (a backup made with `cp -l` or `rsync --link-dest`) is unlinked first, so they keep its bytes.
-std::FILE* open_for_writing(const std::string& path, bool in_place) {
+// (a backup made with `cp -l` or `rsync --link-dest`) is unlinked first, so they keep its bytes;
+// `previous_size` is the length of the file being overwritten (0 when there was none).
+std::FILE* open_for_writing(const std::string& path, bool in_place, uint64_t& previous_size) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | (in_place ? 0 : O_TRUNC), 0666);
   struct stat st {};
-  if (fd >= 0 && in_place && ::fstat(fd, &st) == 0 && st.st_nlink > 1) {
-    ::close(fd);
-    ::unlink(path.c_str());
-    fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_TRUNC, 0666);
+  previous_size = 0;
+  if (fd >= 0 && in_place && ::fstat(fd, &st) == 0) {
+    previous_size = static_cast<uint64_t>(st.st_size);
+    if (st.st_nlink > 1) {
+      ::close(fd);
+      ::unlink(path.c_str());
+      fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_TRUNC, 0666);
+      previous_size = 0;
+    }
   }
   if (fd < 0) throw errno_error(path, "cannot open for writing", errno);
   std::FILE* file = ::fdopen(fd, "wb");  // fdopen never truncates
@@ -73,7 +79,7 @@ void shift_offsets(ColumnChunkMetadata& chunk, int64_t base) {
 FileWriter::FileWriter(std::string path, std::vector<Field> schema, WriterOptions options)
     : path_(std::move(path)), schema_(std::move(schema)), options_(std::move(options)) {
   if (options_.page_values == 0) throw file_error(path_, "page_values must be positive");
-  file_ = open_for_writing(path_, options_.overwrite_in_place);
+  file_ = open_for_writing(path_, options_.overwrite_in_place, previous_size_);
   write_bytes(file_, path_, kMagic, sizeof kMagic);
   offset_ = sizeof kMagic;
 }
@@ -166,7 +172,7 @@ void FileWriter::finish() {
   offset_ += footer.size() + sizeof length_le + sizeof kMagic;
   std::FILE* file = std::exchange(file_, nullptr);
   // Overwritten in place, the file may still hold the end of a longer earlier file.
-  if (options_.overwrite_in_place &&
+  if (offset_ < previous_size_ &&
       (std::fflush(file) != 0 || ::ftruncate(::fileno(file), static_cast<off_t>(offset_)) != 0)) {
     const int error = errno;
     std::fclose(file);

@@ -57,6 +57,7 @@ class FileWriter {
   std::vector<Field> schema_;
   WriterOptions options_;
   std::FILE* file_ = nullptr;
+  uint64_t previous_size_ = 0;  // of the file overwritten in place
   uint64_t offset_ = 0;
   std::vector<RowGroupMeta> row_groups_;
 };
