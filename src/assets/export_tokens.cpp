@@ -46,19 +46,19 @@ HiveExport::HiveExport(std::filesystem::path dir, std::shared_ptr<const CodeBook
 
 void HiveExport::append(const TokensFinal& tokens, const StgAdmissions& admissions) {
   const std::vector<SubjectRun> runs = subject_runs(tokens, admissions);
+  std::vector<std::string> names;
+  for (const auto& run : runs) names.push_back(subject_folder(run.subject_id));
   parquet::WriterOptions in_place;
   in_place.overwrite_in_place = true;
   parallel_each(runs.size(), threads_, [&](size_t i) {
-    const auto& run = runs[i];
-    const std::string name = subject_folder(run.subject_id);
-    const auto folder = dir_ / name;
-    if (const auto it = existing_.find(name); it == existing_.end() || !it->second)
+    const auto folder = dir_ / names[i];
+    if (const auto it = existing_.find(names[i]); it == existing_.end() || !it->second)
       std::filesystem::create_directory(folder);
     TokensFinalFile file((folder / kPatientFile).string(), codes_, size_t{1} << 20, in_place);
-    file.write_range(tokens, admissions, run.begin, run.end);
+    file.write_range(tokens, admissions, runs[i].begin, runs[i].end);
     file.finish();
   });
-  for (const auto& run : runs) folders_.insert(subject_folder(run.subject_id));
+  folders_.insert(std::make_move_iterator(names.begin()), std::make_move_iterator(names.end()));
   stats_.files += static_cast<int64_t>(runs.size());
   stats_.rows += static_cast<int64_t>(tokens.size());
 }

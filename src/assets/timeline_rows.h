@@ -23,9 +23,9 @@ Table empty_timeline_table(const char* sequence_name, const std::shared_ptr<cons
 // the values of the rows are unspecified until set_timeline_row sets them.
 void resize_timeline_rows(Table& table, size_t rows, int threads = 1);
 
-// The columns set by set_admission_rows (subject_id to days_since_prior_admission) and by
-// set_event_row (code to the sequence number): [first, last) of timeline_schema.
-constexpr size_t kFirstAdmissionColumn = 0, kFirstEventColumn = 5, kTimelineColumns = 10;
+// timeline_schema's columns [0, kFirstEventColumn) are set by set_admission_rows (subject_id to
+// days_since_prior_admission), the rest by set_event_row (code to the sequence number).
+constexpr size_t kFirstEventColumn = 5;
 
 // Makes columns [first_column, last_column) of `table` `rows` rows long, as resize_timeline_rows.
 void resize_timeline_columns(Table& table, size_t first_column, size_t last_column, size_t rows,

@@ -47,15 +47,15 @@ size_t admission_holding(const TokensFinal& tokens, size_t token) {
                              1);
 }
 
-// Calls fn(admission row, from, to) for each admission with tokens in [begin, end): its tokens
-// [from, to) there, in order.
+// Calls fn(i, from, to) for each of the window's admissions i with tokens in [begin, end): its
+// tokens [from, to) there, in order.
 template <class Fn>
 void for_each_admission_range(const TokensFinal& tokens, size_t begin, size_t end, Fn fn) {
   const auto& start = tokens.admission_start;
   for (size_t i = admission_holding(tokens, begin); i + 1 < start.size() && start[i] < end; ++i) {
     const uint64_t from = std::max<uint64_t>(start[i], begin);
     const uint64_t to = std::min<uint64_t>(start[i + 1], end);
-    if (from < to) fn(tokens.events.first_admission + static_cast<uint32_t>(i), from, to);
+    if (from < to) fn(i, from, to);
   }
 }
 
@@ -81,26 +81,25 @@ void tokens_final_event_rows(Table& table, size_t first_row, const TokensFinal& 
                              const StgAdmissions& admissions, size_t begin, size_t end,
                              int threads) {
   const Column& admittime = admissions.admittime();
-  const auto& start = tokens.admission_start;
   parallel_for(end - begin, threads, [&](size_t first_token, size_t last_token) {
-    const size_t first = begin + first_token, last = begin + last_token;
-    for (size_t i = admission_holding(tokens, first); i + 1 < start.size() && start[i] < last;
-         ++i) {
-      uint64_t t = start[i];
-      admission_tokens(tokens.events, admittime, tokens.bins->bins, i,
-                       [&](const MergedEvent& e, int bin, double offset) {
-                         if (t >= first && t < last) {
-                           MergedEvent event = e;
-                           if (bin >= 0) {  // a bin token: its event's times, its own code and type
-                             event.code = tokens.bins->codes[bin];
-                             event.type = CodeType::TimeBin;
-                           }
-                           set_event_row(table, first_row + (t - begin), event, offset,
-                                         static_cast<int64_t>(t - start[i]) + 1);
-                         }
-                         ++t;
-                       });
-    }
+    for_each_admission_range(
+        tokens, begin + first_token, begin + last_token, [&](size_t i, size_t from, size_t to) {
+          uint64_t t = tokens.admission_start[i];
+          const uint64_t admission_first = t;
+          admission_tokens(tokens.events, admittime, tokens.bins->bins, i,
+                           [&](const MergedEvent& e, int bin, double offset) {
+                             if (t >= from && t < to) {
+                               MergedEvent event = e;
+                               if (bin >= 0) {  // a bin token: its event's times, its own code
+                                 event.code = tokens.bins->codes[bin];
+                                 event.type = CodeType::TimeBin;
+                               }
+                               set_event_row(table, first_row + (t - begin), event, offset,
+                                             static_cast<int64_t>(t - admission_first) + 1);
+                             }
+                             ++t;
+                           });
+        });
   });
 }
 
@@ -129,8 +128,8 @@ void TokensFinalFile::write_range(const TokensFinal& tokens, const StgAdmissions
     const size_t end = std::min(last, begin + (row_group_rows_ - filled_));
     // The event columns only grow: rows are overwritten, never zeroed again.
     if (rows_.columns[kFirstEventColumn].size() < filled_ + (end - begin))
-      resize_timeline_columns(rows_, kFirstEventColumn, kTimelineColumns, filled_ + (end - begin),
-                              threads_);
+      resize_timeline_columns(rows_, kFirstEventColumn, rows_.columns.size(),
+                              filled_ + (end - begin), threads_);
     tokens_final_event_rows(rows_, filled_, tokens, admissions, begin, end, threads_);
     add_admission_runs(tokens, admissions, begin, end);
     filled_ += end - begin;
@@ -148,11 +147,11 @@ void TokensFinalFile::finish() {
 void TokensFinalFile::add_admission_runs(const TokensFinal& tokens, const StgAdmissions& admissions,
                                          size_t begin, size_t end) {
   // Each admission comes once: windows hold whole subjects, and a row group's end starts new runs.
-  for_each_admission_range(tokens, begin, end, [&](uint32_t admission, size_t from, size_t to) {
+  for_each_admission_range(tokens, begin, end, [&](size_t i, size_t from, size_t to) {
+    const uint32_t admission = tokens.events.first_admission + static_cast<uint32_t>(i);
     runs_.push_back(static_cast<uint32_t>(to - from));
-    if (const size_t held = rows_.columns[kFirstAdmissionColumn].size(); runs_.size() > held)
-      resize_timeline_columns(rows_, kFirstAdmissionColumn, kFirstEventColumn,
-                              std::max<size_t>(2 * held, 64));
+    if (const size_t held = rows_.columns[0].size(); runs_.size() > held)
+      resize_timeline_columns(rows_, 0, kFirstEventColumn, std::max<size_t>(2 * held, 64));
     set_admission_rows(rows_, runs_.size() - 1, 1, admission, admissions);
   });
 }

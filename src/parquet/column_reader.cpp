@@ -208,14 +208,19 @@ class ChunkDecoder {
     }
   }
 
+  // The dictionary indices of a page's non-NULL values: a byte of bit width, then RLE/bit-packed.
+  void decode_indices(std::span<const uint8_t> values, std::span<uint32_t> out) const {
+    if (!has_dictionary_) throw FormatError("dictionary-encoded page without a dictionary page");
+    if (values.empty()) throw FormatError("data page without its index bit width");
+    decode_rle_bp(values.subspan(1), values[0], out);
+  }
+
   template <typename T>
   void read_numeric_indices(std::span<const uint8_t> values, T* out, size_t n, size_t present,
                             const uint8_t* valid) {
     if (present != 0) {
-      if (!has_dictionary_) throw FormatError("dictionary-encoded page without a dictionary page");
-      if (values.empty()) throw FormatError("data page without its index bit width");
       scratch_.indices.resize(present);
-      decode_rle_bp(values.subspan(1), values[0], std::span(scratch_.indices));
+      decode_indices(values, scratch_.indices);
       const size_t size = numeric_dictionary_.size() / sizeof(T);
       if (*std::max_element(scratch_.indices.begin(), scratch_.indices.end()) >= size)
         throw FormatError("dictionary index out of range");
@@ -236,9 +241,7 @@ class ChunkDecoder {
       throw FormatError("unsupported encoding " + encoding_name(header.encoding) + " for strings");
     }
     if (present != 0) {
-      if (!has_dictionary_) throw FormatError("dictionary-encoded page without a dictionary page");
-      if (values.empty()) throw FormatError("data page without its index bit width");
-      decode_rle_bp(values.subspan(1), values[0], std::span(out, present));
+      decode_indices(values, std::span(out, present));
       note_indices(out, present);
     }
     spread_to_valid_rows(out, n, present, valid);

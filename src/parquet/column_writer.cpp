@@ -153,6 +153,23 @@ EncodedChunk encode_plain(const Field& field, const ColumnSlice& slice, size_t p
   return builder.finish(field.type, slice.length, stats.finish(), {Encoding::Plain, Encoding::Rle});
 }
 
+// A chunk of `rows` NULLs (of any type): a dictionary would be empty, which not every reader
+// accepts, so its pages are PLAIN and hold only definition levels, all 0: one RLE run of a few
+// bytes per page, which a ZSTD frame would only make longer, so they are stored uncompressed.
+EncodedChunk encode_all_null(const Field& field, size_t rows, size_t page_values,
+                             ChunkStatistics stats, ZstdCompressor& zstd) {
+  ChunkBuilder builder(zstd, /*compress=*/false);
+  std::vector<uint8_t> body;
+  for (size_t first = 0; first < rows; first += page_values) {
+    const auto count = static_cast<uint32_t>(std::min(page_values, rows - first));
+    body.clear();
+    const RleRun nulls[] = {{0, count}};
+    append_definition_levels(nulls, body);
+    builder.add_data_page(body, count, Encoding::Plain);
+  }
+  return builder.finish(field.type, rows, std::move(stats), {Encoding::Plain, Encoding::Rle});
+}
+
 // Below this size (dictionary and runs) a chunk given as runs is stored uncompressed.
 constexpr size_t kTinyRunChunkBytes = 1024;
 
@@ -191,17 +208,17 @@ EncodedChunk encode_runs(const Field& field, const ColumnSlice& slice, size_t pa
     run_index[k] = it->second;
     add_run(stats, values[row], slice.runs[k]);  // as many times as the run has rows, for NaNs
   }
+  if (dictionary.empty())
+    return encode_all_null(field, slice.length, page_values, stats.finish(), zstd);
 
   // A chunk this small (a patient's admissions) would not shrink: a ZSTD frame costs more bytes
   // and time than it saves.
   const bool tiny = dictionary.size() * sizeof(T) + slice.runs.size() * 8 < kTinyRunChunkBytes;
   ChunkBuilder builder(zstd, !tiny);
   std::vector<uint8_t> body;
-  if (!dictionary.empty()) {
-    append_plain(body, dictionary.data(), dictionary.size());
-    builder.add_dictionary_page(body, dictionary.size());
-  }
-  const int bit_width = bit_width_for(dictionary.empty() ? 0 : dictionary.size() - 1);
+  append_plain(body, dictionary.data(), dictionary.size());
+  builder.add_dictionary_page(body, dictionary.size());
+  const int bit_width = bit_width_for(dictionary.size() - 1);
   std::vector<RleRun> levels, indices;
   size_t k = 0, used = 0;  // run k, of which `used` rows are in earlier pages
   for (size_t first = 0; first < slice.length; first += page_values) {
@@ -219,40 +236,22 @@ EncodedChunk encode_runs(const Field& field, const ColumnSlice& slice, size_t pa
     }
     body.clear();
     if (field.nullable) append_definition_levels(levels, body);
-    if (dictionary.empty()) {  // NULLs only: no dictionary, which not every reader accepts empty
-      builder.add_data_page(body, rows, Encoding::Plain);
-      continue;
-    }
     append_dictionary_indices(indices, bit_width, body);
     builder.add_data_page(body, rows, Encoding::RleDictionary);
   }
-  if (dictionary.empty())
-    return builder.finish(field.type, slice.length, stats.finish(),
-                          {Encoding::Plain, Encoding::Rle});
   return builder.finish(field.type, slice.length, stats.finish(),
                         {Encoding::Plain, Encoding::Rle, Encoding::RleDictionary});
-}
-
-// A string chunk of NULLs only: a dictionary would be empty, which not every reader accepts.
-EncodedChunk encode_all_null_strings(const Field& field, const ColumnSlice& slice,
-                                     size_t page_values, ZstdCompressor& zstd) {
-  ChunkBuilder builder(zstd);
-  std::vector<uint8_t> body;
-  for_each_page(slice, page_values, [&](PageRange page) {
-    body.clear();
-    append_levels(field, *slice.column, page, body);
-    builder.add_data_page(body, page.end - page.begin, Encoding::Plain);
-  });
-  StringStats stats;
-  stats.add_nulls(static_cast<int64_t>(slice.length));
-  return builder.finish(field.type, slice.length, stats.finish(), {Encoding::Plain, Encoding::Rle});
 }
 
 EncodedChunk encode_strings(const Field& field, const ColumnSlice& slice, size_t page_values,
                             ZstdCompressor& zstd) {
   const Column& column = *slice.column;
   const ChunkDictionary dict = build_chunk_dictionary(slice);
-  if (dict.global_codes.empty()) return encode_all_null_strings(field, slice, page_values, zstd);
+  if (dict.global_codes.empty()) {
+    StringStats nulls;
+    nulls.add_nulls(static_cast<int64_t>(slice.length));
+    return encode_all_null(field, slice.length, page_values, nulls.finish(), zstd);
+  }
 
   ChunkBuilder builder(zstd);
   StringStats stats;

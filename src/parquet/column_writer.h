@@ -1,7 +1,7 @@
 // One column chunk: its pages (V1 data pages of at most `page_values` values each, preceded by a
 // dictionary page for strings), every page body ZSTD-compressed behind an uncompressed header
-// (except in a chunk given as runs that is under a kilobyte: codec UNCOMPRESSED), and the
-// ColumnMetaData the footer records about it.
+// (except in a chunk of NULLs only, or given as runs and under a kilobyte: codec UNCOMPRESSED), and
+// the ColumnMetaData the footer records about it.
 //
 // INT64, TIMESTAMP and DOUBLE values are PLAIN, unless the slice gives them as runs
 // (ColumnSlice::runs): then, like strings, they are dictionary-encoded: a PLAIN dictionary page

@@ -18,8 +18,8 @@ namespace {
 constexpr size_t kTimelineBatchesInFlight = 2;
 
 // The columns of events_merged that its windows are read back from.
-constexpr std::array<const char*, 4> kTimelineColumns = {"hadm_id", "code", "code_type",
-                                                         "event_time"};
+constexpr std::array<const char*, 4> kStoredEventColumns = {"hadm_id", "code", "code_type",
+                                                            "event_time"};
 
 Table read_stored(const AssetDecl& asset, const RunState& s,
                   const std::vector<std::string>& columns = {}) {
@@ -62,7 +62,7 @@ void load_stored_asset(const AssetDecl& asset, const MaterializationRecord& reco
     s.merged_file = s.out(stored_output(asset, s.options));
     const parquet::FileReader file(s.merged_file.string());
     const auto& schema = file.schema();
-    for (const char* column : kTimelineColumns)
+    for (const char* column : kStoredEventColumns)
       if (std::none_of(schema.begin(), schema.end(),
                        [&](const Field& f) { return f.name == column; }))
         throw InputError("events_merged: stored file has no column " + std::string(column));
@@ -128,7 +128,7 @@ void for_each_timeline_window(const RunState& s, const EventsWindowFn& fn) {
       [&](size_t g) {
         Table batch = spare.take().value_or(Table{});
         read_stored_events(s, [&] {
-          file.read_row_group(g, {kTimelineColumns.begin(), kTimelineColumns.end()}, batch);
+          file.read_row_group(g, {kStoredEventColumns.begin(), kStoredEventColumns.end()}, batch);
           return 0;
         });
         return batch;

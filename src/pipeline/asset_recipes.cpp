@@ -161,16 +161,23 @@ AssetCounts events_merged(const AssetDecl& asset, RunState& s, json&) {
   return s.merged->counts;
 }
 
-AssetCounts tokens_final(const AssetDecl& asset, RunState& s, json&) {
+// Calls fn with the tokens of each window of the timeline (for_each_timeline_window), with the
+// configured time bins, and counts the window's events on the asset's meter.
+template <class Fn>
+void for_each_token_window(RunState& s, Fn fn) {
   const TimeBinTokens bins = intern_time_bins(s.options.time_bins, *s.codes);
   s.meter->unit = "events";
   s.meter->total = static_cast<int64_t>(timeline_events(s));
-  AtomicOutput output(s.out(asset.output));
-  TokensFinalFile file(output.temp_path().string(), s.codes, s.options.row_group_rows, s.threads);
   for_each_timeline_window(s, [&](const EventsView& events) {
-    file.append(build_tokens_final(events, bins, *s.admissions, s.threads), *s.admissions);
+    fn(build_tokens_final(events, bins, *s.admissions, s.threads));
     s.meter->done += static_cast<int64_t>(events.size());
   });
+}
+
+AssetCounts tokens_final(const AssetDecl& asset, RunState& s, json&) {
+  AtomicOutput output(s.out(asset.output));
+  TokensFinalFile file(output.temp_path().string(), s.codes, s.options.row_group_rows, s.threads);
+  for_each_token_window(s, [&](const TokensFinal& tokens) { file.append(tokens, *s.admissions); });
   file.finish();
   output.commit();
   s.tokens_final_count = file.counts().rows_out;
@@ -189,16 +196,10 @@ AssetCounts export_tokens(const AssetDecl& asset, RunState& s, json&) {
   }
   // The tokens are made again from events_merged, window by window: cheaper than reading
   // tokens_final back, and nothing of either is held whole.
-  const TimeBinTokens bins = intern_time_bins(s.options.time_bins, *s.codes);
-  s.meter->unit = "events";
-  s.meter->total = static_cast<int64_t>(timeline_events(s));
   AtomicOutput output(s.out(asset.output), AtomicOutput::Previous::Reuse);
   std::filesystem::create_directories(output.temp_path());
   HiveExport hive(output.temp_path(), s.codes, s.threads);
-  for_each_timeline_window(s, [&](const EventsView& events) {
-    hive.append(build_tokens_final(events, bins, *s.admissions, s.threads), *s.admissions);
-    s.meter->done += static_cast<int64_t>(events.size());
-  });
+  for_each_token_window(s, [&](const TokensFinal& tokens) { hive.append(tokens, *s.admissions); });
   const ExportStats stats = hive.finish();
   output.commit();
   counts.rows_out = stats.rows;
