@@ -26,6 +26,7 @@ namespace ehrtok {
 namespace {
 
 using namespace inspect;
+using testing::slice;
 using json = nlohmann::ordered_json;
 
 // ---------------------------------------------------------------- hand-made tables
@@ -67,24 +68,6 @@ Table top_labs(const std::vector<int64_t>& itemids) {
     t.columns[2].doubles.push_back(100.0 / static_cast<double>(itemids.size()));
   }
   return t;
-}
-
-// Rows [begin, end) of a table (dictionaries shared): feeds the streaming checkers in chunks.
-Table slice(const Table& t, size_t begin, size_t end) {
-  Table out = Table::empty(t.fields);
-  for (size_t c = 0; c < t.columns.size(); ++c) {
-    const Column& from = t.columns[c];
-    Column& to = out.columns[c];
-    to.dictionary = from.dictionary;
-    to.ints.assign(from.ints.begin() + (from.ints.empty() ? 0 : begin),
-                   from.ints.begin() + (from.ints.empty() ? 0 : end));
-    to.doubles.assign(from.doubles.begin() + (from.doubles.empty() ? 0 : begin),
-                      from.doubles.begin() + (from.doubles.empty() ? 0 : end));
-    to.codes.assign(from.codes.begin() + (from.codes.empty() ? 0 : begin),
-                    from.codes.begin() + (from.codes.empty() ? 0 : end));
-    if (!from.valid.empty()) to.valid.assign(from.valid.begin() + begin, from.valid.begin() + end);
-  }
-  return out;
 }
 
 // A copy of the result named `name` (callers often pass a temporary vector).

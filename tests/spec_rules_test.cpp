@@ -149,7 +149,7 @@ TEST(StgLabs, ReclaimsOutpatientLabsIntoTheNextAdmissionWithin24Hours) {
   EXPECT_EQ(rows_of(run->events_merged_table(), {"hadm_id", "event_time", "time_offset_hours"}),
             (std::vector<std::string>{"10|2100-01-01 00:00:00|-24", "10|2100-01-02 00:00:00|0",
                                       "12|2100-01-04 12:00:00|-12", "20|2100-01-02 01:00:00|1"}));
-  EXPECT_EQ(run->lab.counts.dropped[1].second, 4);
+  EXPECT_EQ(run->lab.dropped[1].second, 4);
 }
 
 // time_offset_hours is the exact microsecond difference over 3.6e9, rounded once (what the

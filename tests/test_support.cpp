@@ -1,5 +1,7 @@
 #include "test_support.h"
 
+#include "assets/timeline_partitions.h"
+
 #include <isa-l.h>
 
 #include <sys/wait.h>
@@ -17,6 +19,7 @@
 #include "assets/stg_labs.h"
 #include "assets/stg_medications.h"
 #include "assets/stg_procedures.h"
+#include "assets/timeline_partitions.h"
 #include "assets/timeline_rows.h"
 #include "io/csv_scanner.h"
 #include "parquet/parquet_reader.h"
@@ -146,6 +149,23 @@ void write_file(const std::filesystem::path& path, const std::string& content) {
   std::ofstream(path, std::ios::binary) << bytes;
 }
 
+Table slice(const Table& t, size_t begin, size_t end) {
+  Table out = Table::empty(t.fields);
+  for (size_t c = 0; c < t.columns.size(); ++c) {
+    const Column& from = t.columns[c];
+    Column& to = out.columns[c];
+    to.dictionary = from.dictionary;
+    to.ints.assign(from.ints.begin() + (from.ints.empty() ? 0 : begin),
+                   from.ints.begin() + (from.ints.empty() ? 0 : end));
+    to.doubles.assign(from.doubles.begin() + (from.doubles.empty() ? 0 : begin),
+                      from.doubles.begin() + (from.doubles.empty() ? 0 : end));
+    to.codes.assign(from.codes.begin() + (from.codes.empty() ? 0 : begin),
+                    from.codes.begin() + (from.codes.empty() ? 0 : end));
+    if (!from.valid.empty()) to.valid.assign(from.valid.begin() + begin, from.valid.begin() + end);
+  }
+  return out;
+}
+
 std::unique_ptr<InMemoryRun> run_in_memory(const std::filesystem::path& hosp_dir, int threads,
                                            size_t top_labs) {
   auto load = [&](const mimic::TableSpec& spec) {
@@ -158,21 +178,33 @@ std::unique_ptr<InMemoryRun> run_in_memory(const std::filesystem::path& hosp_dir
   a.diagnoses_raw = load(mimic::diagnoses_icd());
   a.procedures_raw = load(mimic::procedures_icd());
   a.prescriptions_raw = load(mimic::prescriptions());
-  a.top = build_top_200_labs(a.labevents, top_labs);
-  a.quantiles = build_lab_quantiles(a.labevents, a.top);
   a.admissions = build_stg_admissions(a.admissions_raw);
+  LabIntakeOptions lab_options;
+  lab_options.admissions = &a.admissions;
+  LabIntake labs(lab_options);
+  labs.add(labs.take_in(a.labevents.table));
+  a.top = build_top_200_labs(labs.items(), top_labs);
+  a.quantiles = build_lab_quantiles(labs.items(), a.top);
   a.dx = build_stg_diagnoses(a.diagnoses_raw, *a.codes);
   a.pr = build_stg_procedures(a.procedures_raw, *a.codes);
   a.med = build_stg_medications(a.prescriptions_raw, *a.codes);
-  a.lab = build_stg_labs(a.labevents, a.top, a.quantiles, a.admissions, *a.codes);
-  a.merged = build_events_merged({&a.dx, &a.pr, &a.med, &a.lab}, a.admissions, *a.codes);
+  a.lab = stg_labs_counts(labs.items(), a.top);
+  std::vector<JoinedStage> joined;
+  for (const StagedEvents* stage : {&a.dx, &a.pr, &a.med})
+    joined.push_back(join_admissions(*stage, a.admissions));
+  LabCodes lab_codes(a.top, a.quantiles, *a.codes);
+  merge_by_partition(
+      {labs, lab_codes, {&joined[0], &joined[1], &joined[2]}, a.admissions, *a.codes}, 0, threads,
+      [&](EventsMerged&& part) { a.merged = std::move(part); });
+  for (const auto& stage : joined) count_stage(a.merged.counts, stage);
   a.bins = intern_time_bins(TimeBins{}, *a.codes);
   return run;
 }
 
 Table InMemoryRun::events_merged_table() const {
   Table table = empty_timeline_table("event_seq", codes);
-  events_merged_rows(table, merged, admissions, 0, merged.events.size());
+  resize_timeline_rows(table, merged.events.size());
+  events_merged_rows(table, 0, merged, admissions, 0, merged.events.size());
   return table;
 }
 

@@ -62,6 +62,9 @@ void write_file(const std::filesystem::path& path, const std::string& content);
 // and the materialization records and run history under .ehrtok/.
 std::map<std::string, std::string> output_files(const std::filesystem::path& dir);
 
+// Rows [begin, end) of a table (dictionaries shared), e.g. to feed streaming code in chunks.
+Table slice(const Table& t, size_t begin, size_t end);
+
 // Every asset of a hosp folder, computed in memory with the library's asset functions.
 struct InMemoryRun {
   mimic::RawTable labevents, admissions_raw, diagnoses_raw, procedures_raw, prescriptions_raw;
@@ -69,7 +72,8 @@ struct InMemoryRun {
   LabQuantiles quantiles;
   StgAdmissions admissions;
   std::shared_ptr<CodeBook> codes = std::make_shared<CodeBook>();
-  StagedEvents dx, pr, med, lab;
+  StagedEvents dx, pr, med;
+  AssetCounts lab;  // stg_labs: its events are made partition by partition into `merged`
   EventsMerged merged;
   TimeBinTokens bins;
 

@@ -11,14 +11,14 @@ namespace ehrtok {
 void for_each_subject_window(const EventsMerged& merged, const StgAdmissions& admissions,
                              size_t window_events, const EventsWindowFn& fn) {
   const auto& start = merged.admission_start;
-  const auto& subject = admissions.subject_id();
+  const int64_t* subject = admissions.subject_id().data() + merged.first_admission;
   const size_t count = start.size() - 1;
   for (size_t first = 0; first < count;) {
     const uint64_t target = start[first] + std::max<size_t>(window_events, 1);
     size_t last = first + 1;
     while (last < count && (start[last] < target || subject[last] == subject[last - 1])) ++last;
     const EventsView view{merged.events.data(), std::span(start).subspan(first, last - first + 1),
-                          static_cast<uint32_t>(first)};
+                          merged.first_admission + static_cast<uint32_t>(first)};
     if (view.size() > 0) fn(view);
     first = last;
   }

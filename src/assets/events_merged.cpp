@@ -11,17 +11,6 @@
 namespace ehrtok {
 namespace {
 
-// Code ranks in byte order of the code text, so that comparing ranks compares codes.
-std::vector<uint32_t> code_ranks(const CodeBook& codes) {
-  std::vector<uint32_t> by_text(codes.size());
-  std::iota(by_text.begin(), by_text.end(), 0);
-  std::sort(by_text.begin(), by_text.end(),
-            [&](uint32_t a, uint32_t b) { return codes.at(a) < codes.at(b); });
-  std::vector<uint32_t> rank(codes.size());
-  for (uint32_t r = 0; r < by_text.size(); ++r) rank[by_text[r]] = r;
-  return rank;
-}
-
 // An event with what orders it within its admission: (time_offset_hours, seq_num, code), then
 // stage and row within the stage.
 struct SortKey {
@@ -60,67 +49,97 @@ void sort_admissions(EventsMerged& out, size_t first, size_t last,
 
 }  // namespace
 
-EventsMerged build_events_merged(const std::vector<const StagedEvents*>& stages,
-                                 const StgAdmissions& admissions, const CodeBook& codes,
-                                 int threads) {
+std::vector<uint32_t> code_ranks(const CodeBook& codes) {
+  std::vector<uint32_t> by_text(codes.size());
+  std::iota(by_text.begin(), by_text.end(), 0);
+  std::sort(by_text.begin(), by_text.end(),
+            [&](uint32_t a, uint32_t b) { return codes.at(a) < codes.at(b); });
+  std::vector<uint32_t> rank(codes.size());
+  for (uint32_t r = 0; r < by_text.size(); ++r) rank[by_text[r]] = r;
+  return rank;
+}
+
+JoinedStage join_admissions(const StagedEvents& stage, const StgAdmissions& admissions) {
+  JoinedStage out;
+  out.events = &stage;
+  out.admission.resize(stage.size());
+  AdmissionFinder finder(admissions);
+  for (size_t i = 0; i < stage.size(); ++i) {
+    const int64_t rank = finder.rank(stage.hadm_id[i]);
+    out.admission[i] = rank < 0 ? kNoAdmission : static_cast<uint32_t>(rank);
+    out.without_admission += rank < 0;
+  }
+  return out;
+}
+
+void count_stage(AssetCounts& counts, const JoinedStage& stage) {
+  counts.rows_in += static_cast<int64_t>(stage.events->size());
+  counts.drop(std::string(code_type_name(stage.events->type)) + ": hadm_id not an admission",
+              stage.without_admission);
+}
+
+EventsMerged merge_admissions(const std::vector<const JoinedStage*>& stages,
+                              const StgAdmissions& admissions,
+                              const std::vector<uint32_t>& code_rank, uint32_t first, uint32_t last,
+                              int threads) {
   EventsMerged out;
+  out.first_admission = first;
   std::vector<const StagedEvents*> stage_of_type(static_cast<size_t>(CodeType::TimeBin) + 1);
   for (const auto* stage : stages) {
-    auto& slot = stage_of_type[static_cast<size_t>(stage->type)];
+    auto& slot = stage_of_type[static_cast<size_t>(stage->events->type)];
     if (slot) throw std::logic_error("events_merged: two stages of one code type");
-    slot = stage;
+    slot = stage->events;
   }
 
-  // Join: count each admission's events (events of no admission are counted and dropped), then
-  // place every event in its admission's range.
-  out.admission_start.assign(admissions.size() + 1, 0);
-  for (const auto* stage : stages) {
-    AdmissionFinder finder(admissions);
-    int64_t no_admission = 0;
-    for (size_t i = 0; i < stage->size(); ++i) {
-      const int64_t rank = finder.rank(stage->hadm_id[i]);
-      if (rank < 0)
-        ++no_admission;
-      else
-        ++out.admission_start[static_cast<size_t>(rank) + 1];
-    }
-    out.counts.rows_in += static_cast<int64_t>(stage->size());
-    out.counts.drop(std::string(code_type_name(stage->type)) + ": hadm_id not an admission",
-                    no_admission);
-  }
+  // Count each admission's events, then place every event in its admission's range.
+  const auto in_range = [&](uint32_t a) { return a >= first && a < last; };
+  out.admission_start.assign(last - first + 1, 0);
+  for (const auto* stage : stages)
+    for (uint32_t a : stage->admission)
+      if (in_range(a)) ++out.admission_start[a - first + 1];
   std::partial_sum(out.admission_start.begin(), out.admission_start.end(),
                    out.admission_start.begin());
   out.events.resize(out.admission_start.back());
   std::vector<uint64_t> fill(out.admission_start.begin(), out.admission_start.end() - 1);
   for (const auto* stage : stages) {
-    AdmissionFinder finder(admissions);
-    for (size_t i = 0; i < stage->size(); ++i) {
-      const int64_t rank = finder.rank(stage->hadm_id[i]);
-      if (rank < 0) continue;
-      out.events[fill[static_cast<size_t>(rank)]++] = {stage->event_time[i], stage->code[i],
-                                                       static_cast<uint32_t>(rank),
-                                                       static_cast<uint32_t>(i), stage->type};
+    const StagedEvents& events = *stage->events;
+    for (size_t i = 0; i < events.size(); ++i) {
+      const uint32_t a = stage->admission[i];
+      if (!in_range(a)) continue;
+      out.events[fill[a - first]++] = {events.event_time[i], events.code[i], a,
+                                       static_cast<uint32_t>(i), events.type};
     }
   }
 
-  const std::vector<uint32_t> rank = code_ranks(codes);
-  parallel_for(admissions.size(), threads, [&](size_t first, size_t last) {
-    sort_admissions(out, first, last, stage_of_type, rank, admissions.admittime());
+  parallel_for(last - first, threads, [&](size_t begin, size_t end) {
+    sort_admissions(out, begin, end, stage_of_type, code_rank, admissions.admittime());
   });
   out.counts.rows_out = static_cast<int64_t>(out.events.size());
   return out;
 }
 
-void events_merged_rows(Table& table, const EventsMerged& merged, const StgAdmissions& admissions,
-                        size_t begin, size_t end, int threads) {
-  resize_timeline_rows(table, end - begin, threads);
+EventsMerged build_events_merged(const std::vector<const StagedEvents*>& stages,
+                                 const StgAdmissions& admissions, const CodeBook& codes,
+                                 int threads) {
+  std::vector<JoinedStage> joined;
+  for (const auto* stage : stages) joined.push_back(join_admissions(*stage, admissions));
+  std::vector<const JoinedStage*> inputs;
+  for (const auto& stage : joined) inputs.push_back(&stage);
+  EventsMerged out = merge_admissions(inputs, admissions, code_ranks(codes), 0,
+                                      static_cast<uint32_t>(admissions.size()), threads);
+  for (const auto& stage : joined) count_stage(out.counts, stage);
+  return out;
+}
+
+void events_merged_rows(Table& table, size_t at, const EventsMerged& merged,
+                        const StgAdmissions& admissions, size_t begin, size_t end, int threads) {
   parallel_for(end - begin, threads, [&](size_t first, size_t last) {
     for (size_t row = first; row < last; ++row) {
       const size_t i = begin + row;
       const MergedEvent& e = merged.events[i];
-      set_timeline_row(
-          table, row, e, event_offset_hours(e.event_time, admissions.admittime(), e.admission),
-          admissions, static_cast<int64_t>(i - merged.admission_start[e.admission]) + 1);
+      set_timeline_row(table, at + row, e,
+                       event_offset_hours(e.event_time, admissions.admittime(), e.admission),
+                       admissions, merged.event_seq(i));
     }
   });
 }

@@ -27,12 +27,20 @@ struct MergedEvent {
 };
 static_assert(sizeof(MergedEvent) == 24);
 
+// The events of admissions [first_admission, first_admission + admission_start.size() - 1): the
+// whole timeline, or one partition of it.
 struct EventsMerged {
   // Ordered by (subject_id, visit_seq, event_seq); event_seq = position within the admission + 1.
   BigVector<MergedEvent> events;
-  // events of admission a are [admission_start[a], admission_start[a + 1]).
+  // events of admission first_admission + i are [admission_start[i], admission_start[i + 1]).
   std::vector<uint64_t> admission_start;
+  uint32_t first_admission = 0;
   AssetCounts counts;
+
+  // event_seq of events[i].
+  int64_t event_seq(size_t i) const {
+    return static_cast<int64_t>(i - admission_start[events[i].admission - first_admission]) + 1;
+  }
 };
 
 // A window of events_merged: the events of admissions [first_admission, first_admission + n), in
@@ -47,17 +55,42 @@ struct EventsView {
   size_t size() const { return start.empty() ? 0 : start.back() - start.front(); }
 };
 
-// Joins the stages to stg_admissions on hadm_id (events of no admission are dropped) and orders
-// each admission's events by (time_offset_hours, seq_num, code), then stage and file order.
-// Admissions are sorted on `threads` threads; the result does not depend on it.
+// A stage's events with the row of stg_admissions each belongs to (kNoAdmission: none).
+constexpr uint32_t kNoAdmission = UINT32_MAX;
+struct JoinedStage {
+  const StagedEvents* events = nullptr;
+  BigVector<uint32_t> admission;
+  int64_t without_admission = 0;
+};
+
+// Joins a stage to stg_admissions on hadm_id.
+JoinedStage join_admissions(const StagedEvents& stage, const StgAdmissions& admissions);
+
+// The events of admissions [first, last) of the joined stages (one per code type), each
+// admission's ordered by (time_offset_hours, seq_num, code), then stage and row within the stage.
+// `code_rank` orders codes by their text (code_ranks). Admissions are sorted on `threads` threads;
+// the result does not depend on it. counts.rows_out only: the caller accounts for the stages.
+EventsMerged merge_admissions(const std::vector<const JoinedStage*>& stages,
+                              const StgAdmissions& admissions,
+                              const std::vector<uint32_t>& code_rank, uint32_t first, uint32_t last,
+                              int threads = 1);
+
+// Code ranks in byte order of the code text, so that comparing ranks compares codes.
+std::vector<uint32_t> code_ranks(const CodeBook& codes);
+
+// events_merged's accounting of a joined stage: its rows in, those without an admission dropped.
+void count_stage(AssetCounts& counts, const JoinedStage& stage);
+
+// Joins the stages to stg_admissions on hadm_id (events of no admission are dropped) and merges
+// all admissions (merge_admissions), with the accounting.
 EventsMerged build_events_merged(const std::vector<const StagedEvents*>& stages,
                                  const StgAdmissions& admissions, const CodeBook& codes,
                                  int threads = 1);
 
-// Replaces the rows of `table` (made by empty_timeline_table("event_seq", ...)) with the output
-// columns for events [begin, end), on `threads` threads; the table's memory is reused.
-void events_merged_rows(Table& table, const EventsMerged& merged, const StgAdmissions& admissions,
-                        size_t begin, size_t end, int threads = 1);
+// Sets rows [at, at + end - begin) of `table` (made by empty_timeline_table("event_seq", ...) and
+// at least that long) to the output columns of events [begin, end), on `threads` threads.
+void events_merged_rows(Table& table, size_t at, const EventsMerged& merged,
+                        const StgAdmissions& admissions, size_t begin, size_t end, int threads = 1);
 
 // time_offset_hours of an event time relative to admittime (SPEC.md): seconds / 3600.0, as one
 // correctly rounded division of the exact microsecond count (exact in a double below 2^53 µs,

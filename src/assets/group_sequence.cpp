@@ -8,6 +8,25 @@
 #include "util/parallel_for.h"
 
 namespace ehrtok {
+namespace {
+
+// Orders times with NULL (kNullTime, the minimum) last: compared as unsigned after a shift that
+// maps kNullTime to the maximum.
+uint64_t nulls_last(int64_t time) { return static_cast<uint64_t>(time) - 1 - (uint64_t{1} << 63); }
+
+// Rows [0, n) by group (group[i] < groups), file order within a group: the rows of group g are
+// rows[start[g]..start[g + 1]).
+void bucket_rows(size_t n, size_t groups, const auto& group, std::vector<uint32_t>& start,
+                 std::vector<uint32_t>& rows) {
+  start.assign(groups + 1, 0);
+  for (size_t i = 0; i < n; ++i) ++start[group(i) + 1];
+  for (size_t g = 1; g < start.size(); ++g) start[g] += start[g - 1];
+  rows.resize(n);
+  std::vector<uint32_t> fill(start.begin(), start.end() - 1);
+  for (size_t i = 0; i < n; ++i) rows[fill[group(i)]++] = static_cast<uint32_t>(i);
+}
+
+}  // namespace
 
 BigVector<int64_t> sequence_within_groups(const BigVector<int64_t>& subject,
                                           const BigVector<int64_t>& hadm,
@@ -29,17 +48,12 @@ BigVector<int64_t> sequence_within_groups(const BigVector<int64_t>& subject,
   }
 
   // Counting sort of row indices by group keeps file order inside each group.
-  std::vector<uint32_t> start(group_of_key.size() + 1, 0);
-  for (size_t i = 0; i < n; ++i) ++start[group[i] + 1];
-  for (size_t g = 1; g < start.size(); ++g) start[g] += start[g - 1];
-  std::vector<uint32_t> rows(n);
-  std::vector<uint32_t> fill(start.begin(), start.end() - 1);
-  for (size_t i = 0; i < n; ++i) rows[fill[group[i]]++] = static_cast<uint32_t>(i);
+  std::vector<uint32_t> start, rows;
+  bucket_rows(
+      n, group_of_key.size(), [&](size_t i) { return group[i]; }, start, rows);
   std::vector<uint32_t>().swap(group);  // freed before seq is allocated
 
-  // NULL times (kNullTime, the minimum) must sort last: compare as unsigned after a shift that
-  // maps kNullTime to the maximum.
-  auto key = [&](uint32_t r) { return static_cast<uint64_t>(time[r]) - 1 - (uint64_t{1} << 63); };
+  auto key = [&](uint32_t r) { return nulls_last(time[r]); };
   BigVector<int64_t> seq(n);
   parallel_for(start.size() - 1, threads, [&](size_t first_group, size_t last_group) {
     for (size_t g = first_group; g < last_group; ++g) {
@@ -47,6 +61,30 @@ BigVector<int64_t> sequence_within_groups(const BigVector<int64_t>& subject,
       std::stable_sort(first, last, [&](uint32_t a, uint32_t b) { return key(a) < key(b); });
       int64_t next = 1;
       for (auto it = first; it != last; ++it) seq[*it] = next++;
+    }
+  });
+  return seq;
+}
+
+BigVector<int64_t> sequence_within_admissions(const BigVector<uint32_t>& admission, uint32_t first,
+                                              size_t count, const BigVector<int64_t>& subject,
+                                              const BigVector<int64_t>& time, int threads) {
+  std::vector<uint32_t> start, rows;
+  bucket_rows(
+      admission.size(), count, [&](size_t i) { return admission[i] - first; }, start, rows);
+  BigVector<int64_t> seq(admission.size());
+  parallel_for(count, threads, [&](size_t first_group, size_t last_group) {
+    for (size_t g = first_group; g < last_group; ++g) {
+      auto begin = rows.begin() + start[g], end = rows.begin() + start[g + 1];
+      std::stable_sort(begin, end, [&](uint32_t a, uint32_t b) {
+        if (subject[a] != subject[b]) return subject[a] < subject[b];
+        return nulls_last(time[a]) < nulls_last(time[b]);
+      });
+      int64_t next = 1;
+      for (auto it = begin; it != end; ++it) {
+        if (it != begin && subject[*it] != subject[*(it - 1)]) next = 1;
+        seq[*it] = next++;
+      }
     }
   });
   return seq;

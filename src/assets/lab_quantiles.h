@@ -19,19 +19,27 @@ struct QuantileOptions {
   uint64_t seed = 42;
 };
 
+struct LabItems;
+
 struct LabQuantiles {
   Table table;  // itemid, q1..q(n-1); ordered by itemid
   AssetCounts counts;
 };
 
-// Continuous quantile at q: h = (n-1)q, lo = x[floor h], hi = x[ceil h], interpolated by
-// d = h - floor h. `values` must hold the order statistics of ranks floor h and ceil h at those
-// positions (a sorted vector does).
-double quantile_cont(std::span<const double> values, double q);
+// Continuous quantile at q of sorted values: h = (n-1)q, lo = x[floor h], hi = x[ceil h],
+// interpolated by d = h - floor h (what lab_quantiles computes from an item's value counts).
+double quantile_cont(std::span<const double> sorted, double q);
 
-// Over ALL labevents rows of each top item (hadm_id NULL or not) with valuenum not NULL.
-// An item with no value has no row.
-// The per-item sorts run on `threads` threads.
+// Whether the row with this labevent_id is in the quantile sample: a stateless, seeded hash of
+// it, so that the sample depends neither on file order nor on the thread count.
+bool in_quantile_sample(int64_t labevent_id, const QuantileOptions& options);
+
+// Over ALL labevents rows of each top item (hadm_id NULL or not) with valuenum not NULL: from
+// `items`' value counts. An item with no value has no row. Items are sorted on `threads`
+// threads.
+LabQuantiles build_lab_quantiles(const LabItems& items, const TopLabs& top,
+                                 const QuantileOptions& options = {}, int threads = 1);
+// The same over a whole imported table.
 LabQuantiles build_lab_quantiles(const mimic::RawTable& labevents, const TopLabs& top,
                                  const QuantileOptions& options = {}, int threads = 1);
 

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include <absl/container/flat_hash_map.h>
+#include "assets/lab_intake.h"
 
 namespace ehrtok {
 
@@ -18,21 +18,14 @@ TopItemIndex::TopItemIndex(const TopLabs& top) {
   }
 }
 
-TopLabs build_top_200_labs(const mimic::RawTable& labevents, size_t limit) {
-  const Column& hadm = labevents.table.column("hadm_id");
-  const Column& itemid = labevents.table.column("itemid");
-  absl::flat_hash_map<int64_t, int64_t> freq_of_item;  // NULL itemid is its own group
-  int64_t admitted = 0;
-  int64_t null_item = 0;
-  for (size_t r = 0; r < hadm.size(); ++r) {
-    if (hadm.is_null(r)) continue;
-    ++admitted;
-    if (itemid.is_null(r))
-      ++null_item;
-    else
-      ++freq_of_item[itemid.ints[r]];
+TopLabs build_top_200_labs(const LabItems& items, size_t limit) {
+  int64_t admitted = items.null_item.original;
+  std::vector<std::pair<int64_t, int64_t>> ranked;  // itemid, freq
+  for (const auto& [item, tally] : items.tally) {
+    admitted += tally.original;
+    if (tally.original > 0) ranked.emplace_back(item, tally.original);
   }
-  std::vector<std::pair<int64_t, int64_t>> ranked(freq_of_item.begin(), freq_of_item.end());
+  const auto distinct = static_cast<int64_t>(ranked.size());
   std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
     return a.second != b.second ? a.second > b.second : a.first < b.first;
   });
@@ -48,13 +41,17 @@ TopLabs build_top_200_labs(const mimic::RawTable& labevents, size_t limit) {
     out.table.columns[2].doubles.push_back(static_cast<double>(freq * 100) /
                                            static_cast<double>(admitted));
   }
-  out.counts.rows_in = labevents.rows_kept();
+  out.counts.rows_in = items.rows;
   out.counts.rows_out = static_cast<int64_t>(ranked.size());
   out.counts.note("lab rows counted (hadm_id not NULL)", admitted);
-  out.counts.note("lab rows not counted (hadm_id NULL)", labevents.rows_kept() - admitted);
-  out.counts.note("lab rows with NULL itemid (not ranked)", null_item);
-  out.counts.note("distinct itemids", static_cast<int64_t>(freq_of_item.size()));
+  out.counts.note("lab rows not counted (hadm_id NULL)", items.rows - admitted);
+  out.counts.note("lab rows with NULL itemid (not ranked)", items.null_item.original);
+  out.counts.note("distinct itemids", distinct);
   return out;
+}
+
+TopLabs build_top_200_labs(const mimic::RawTable& labevents, size_t limit) {
+  return build_top_200_labs(lab_items_of(labevents.table), limit);
 }
 
 }  // namespace ehrtok

@@ -34,8 +34,12 @@ class TopItemIndex {
   absl::flat_hash_map<int64_t, int64_t> sparse_;  // the others
 };
 
+struct LabItems;
+
 // Counts labevents rows with hadm_id not NULL per itemid and keeps the `limit` largest counts
 // (ties: smaller itemid first). pct = freq * 100 / (rows with hadm_id not NULL).
+TopLabs build_top_200_labs(const LabItems& items, size_t limit = 200);
+// The same over a whole imported table.
 TopLabs build_top_200_labs(const mimic::RawTable& labevents, size_t limit = 200);
 
 }  // namespace ehrtok

@@ -21,6 +21,9 @@ const std::map<std::string, std::string>& key_help() {
        "Window before admittime in which outpatient labs are reclaimed (24)"},
       {"row_group_rows", "Rows per Parquet row group"},
       {"persist_raw_tables", "Keep imported tables under OUT/.ehrtok/cache: true or false"},
+      {"memory_limit",
+       "Memory for lab rows and timeline partitions, e.g. 3GB or 512MB; beyond it lab rows are "
+       "spilled to OUT/.ehrtok (0: no limit; outputs are the same)"},
       {"time_bins.edges",
        "Upper edges of the time bins in hours, comma-separated (0,1,6,24,72,168)"},
       {"time_bins.names", "Time-bin token names, one more than the edges, comma-separated"},

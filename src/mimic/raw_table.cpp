@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <any>
 #include <atomic>
 #include <filesystem>
 
@@ -56,6 +57,7 @@ struct ParsedChunk {
   std::vector<Reject> rejects;            // lines relative to the chunk's first line
   int64_t rows = 0;
   int64_t lines = 0;  // physical lines in the chunk
+  std::any work;      // what the caller's ChunkWork made of it
 };
 
 // One field converted; `null` for an empty unquoted field.
@@ -83,7 +85,7 @@ class ChunkParser {
 
   ParsedChunk parse(const CsvChunk& chunk) const {
     ParsedChunk out{
-        empty_raw_table(spec_), std::vector<StringDictionary>(spec_.columns.size()), {}, 0};
+        empty_raw_table(spec_), std::vector<StringDictionary>(spec_.columns.size()), {}, 0, 0, {}};
     CsvRecordSplitter splitter(chunk.bytes, 0);
     std::vector<CsvField> fields;
     std::vector<FieldValue> values(spec_.columns.size());
@@ -246,8 +248,9 @@ void append(Table& table, const Table& chunk, double expected_rows) {
 
 }  // namespace
 
-RawTable load_raw_table(const TableSpec& spec, const std::filesystem::path& hosp_dir, int threads,
-                        std::atomic<int64_t>* bytes_done) {
+RawTable stream_raw_table(const TableSpec& spec, const std::filesystem::path& hosp_dir, int threads,
+                          std::atomic<int64_t>* bytes_done, const ChunkWork& work,
+                          const ChunkSink& sink) {
   RawTable raw;
   raw.spec = &spec;
   const auto path = find_table_file(hosp_dir, spec.name);
@@ -264,7 +267,7 @@ RawTable load_raw_table(const TableSpec& spec, const std::filesystem::path& hosp
   std::atomic<uint64_t> bytes_read{0};  // of the file, by the producer
   CsvChunker chunker(open_byte_source(path), raw.file);
   const ChunkParser parser(spec, chunker.header(), raw.file);
-  int64_t next_line = chunker.first_data_line();
+  int64_t next_line = chunker.first_data_line(), rows_kept = 0;
   run_ordered_pipeline<CsvChunk, ParsedChunk>(
       threads,
       [&] {
@@ -276,17 +279,37 @@ RawTable load_raw_table(const TableSpec& spec, const std::filesystem::path& hosp
       [&](CsvChunk& chunk) {
         ParsedChunk parsed = parser.parse(chunk);
         chunker.recycle(std::move(chunk));
+        if (work) parsed.work = work(parsed.table);
         return parsed;
       },
       [&](ParsedChunk&& chunk) {
         account(chunk, raw, dictionaries, next_line);
+        for (size_t c = 0; c < dictionaries.size(); ++c)
+          chunk.table.columns[c].dictionary = dictionaries[c];
         // Rows so far scaled by the share of the file read so far (the producer reads a few
         // chunks ahead, so this errs low).
-        const auto rows = static_cast<double>(raw.table.num_rows() + chunk.table.num_rows());
+        rows_kept += static_cast<int64_t>(chunk.table.num_rows());
         const auto read = static_cast<double>(std::max<uint64_t>(1, bytes_read));
-        append(raw.table, chunk.table, rows * std::max(1.0, file_bytes / read));
+        sink(chunk.table, std::move(chunk.work),
+             static_cast<double>(rows_kept) * std::max(1.0, file_bytes / read));
       });
   raw.bytes_read = static_cast<int64_t>(chunker.bytes_consumed());
+  raw.rows_streamed = rows_kept;
+  return raw;
+}
+
+RawTable load_raw_table(const TableSpec& spec, const std::filesystem::path& hosp_dir, int threads,
+                        std::atomic<int64_t>* bytes_done) {
+  Table table;
+  RawTable raw = stream_raw_table(spec, hosp_dir, threads, bytes_done, {},
+                                  [&](Table& chunk, std::any&&, double expected_rows) {
+                                    if (table.columns.empty()) table = Table::empty(chunk.fields);
+                                    for (size_t c = 0; c < chunk.columns.size(); ++c)
+                                      table.columns[c].dictionary = chunk.columns[c].dictionary;
+                                    append(table, chunk, expected_rows);
+                                  });
+  if (!table.columns.empty()) raw.table = std::move(table);
+  raw.rows_streamed = 0;
   return raw;
 }
 

@@ -2,9 +2,11 @@
 // every row that could not be read accounted for as a reject.
 #pragma once
 
+#include <any>
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -27,7 +29,9 @@ struct RawTable {
   int64_t rows_read = 0;        // records after the header (blank lines are not records)
   int64_t bytes_read = 0;       // bytes of the file (compressed size for gzip)
 
-  int64_t rows_kept() const { return static_cast<int64_t>(table.num_rows()); }
+  int64_t rows_streamed = 0;  // kept rows handed on chunk by chunk, not held in `table`
+
+  int64_t rows_kept() const { return static_cast<int64_t>(table.num_rows()) + rows_streamed; }
 };
 
 // The columns of `spec` as a table without rows (all nullable): the schema of a RawTable.
@@ -38,5 +42,19 @@ Table empty_raw_table(const TableSpec& spec);
 // `bytes_done`, when given, follows the bytes of the file consumed so far (for progress).
 RawTable load_raw_table(const TableSpec& spec, const std::filesystem::path& hosp_dir, int threads,
                         std::atomic<int64_t>* bytes_done = nullptr);
+
+// What the caller makes of a parsed chunk (its kept rows, all columns of the spec) on the
+// parsing thread that parsed it.
+using ChunkWork = std::function<std::any(const Table& chunk)>;
+// Called on the calling thread with each chunk in file order: its kept rows (string columns
+// coded in the table's dictionaries), what ChunkWork made of it (empty without one), and the
+// rows the whole file is expected to have (rows so far scaled by the share of the file read).
+using ChunkSink = std::function<void(Table& chunk, std::any&& work, double expected_rows)>;
+
+// Reads `spec`'s table as load_raw_table does, but hands each chunk to `work` and `sink` instead
+// of keeping it: the returned RawTable has no rows, only the file's accounting and rejects.
+RawTable stream_raw_table(const TableSpec& spec, const std::filesystem::path& hosp_dir, int threads,
+                          std::atomic<int64_t>* bytes_done, const ChunkWork& work,
+                          const ChunkSink& sink);
 
 }  // namespace ehrtok::mimic

@@ -28,6 +28,8 @@ std::vector<AssetDecl> topological_order(const std::vector<AssetDecl>& assets) {
 const std::vector<AssetDecl>& asset_graph() {
   static const std::vector<AssetDecl> graph = topological_order({
       {"raw_admissions", {}, ".ehrtok/cache/raw_admissions.parquet"},
+      // Before raw_labevents: reading labevents routes each row to its admission.
+      {"stg_admissions", {"raw_admissions"}, "stg_admissions.parquet", {"row_group_rows"}},
       {"raw_diagnoses_icd", {}, ".ehrtok/cache/raw_diagnoses_icd.parquet"},
       {"raw_procedures_icd", {}, ".ehrtok/cache/raw_procedures_icd.parquet"},
       {"raw_prescriptions", {}, ".ehrtok/cache/raw_prescriptions.parquet"},
@@ -37,7 +39,6 @@ const std::vector<AssetDecl>& asset_graph() {
        {"raw_labevents", "top_200_labs"},
        "lab_quantiles.parquet",
        {"num_quantiles", "quantile_sample", "quantile_seed", "row_group_rows"}},
-      {"stg_admissions", {"raw_admissions"}, "stg_admissions.parquet", {"row_group_rows"}},
       {"stg_diagnoses", {"raw_diagnoses_icd"}, ""},
       {"stg_procedures", {"raw_procedures_icd"}, ""},
       {"stg_medications", {"raw_prescriptions"}, ""},

@@ -26,7 +26,30 @@ Table read_stored(const AssetDecl& asset, const RunState& s,
   return parquet::read_table(s.out(stored_output(asset, s.options)).string(), columns, s.threads);
 }
 
+// raw_labevents from its cache, row group by row group through a LabIntake (as when imported).
+void load_labevents(const AssetDecl& asset, RunState& s) {
+  const parquet::FileReader file(s.out(stored_output(asset, s.options)).string());
+  const auto expected = mimic::empty_raw_table(mimic::labevents()).fields;
+  for (const auto& field : expected)
+    if (std::none_of(file.schema().begin(), file.schema().end(),
+                     [&](const Field& f) { return f.name == field.name && f.type == field.type; }))
+      throw InputError(asset.name + ": stored table has no column " + field.name);
+  std::vector<std::string> columns;
+  for (const auto& field : expected) columns.push_back(field.name);
+  s.labevents = new_lab_intake(s);
+  size_t next = 0;
+  run_ordered_pipeline<size_t, std::any>(
+      s.threads,
+      [&]() -> std::optional<size_t> {
+        if (next == file.num_row_groups()) return std::nullopt;
+        return next++;
+      },
+      [&](size_t g) { return s.labevents->take_in(file.read_row_group(g, columns)); },
+      [&](std::any&& contribution) { s.labevents->add(std::move(contribution)); });
+}
+
 void load_raw(const AssetDecl& asset, const MaterializationRecord& record, RunState& s) {
+  if (asset.name == "raw_labevents") return load_labevents(asset, s);
   mimic::RawTable raw;
   raw.spec = &mimic::table_spec(asset.name.substr(4));  // "raw_labevents" -> "labevents"
   raw.table = read_stored(asset, s);
@@ -41,6 +64,15 @@ void load_raw(const AssetDecl& asset, const MaterializationRecord& record, RunSt
 }
 
 }  // namespace
+
+std::unique_ptr<LabIntake> new_lab_intake(const RunState& s) {
+  return std::make_unique<LabIntake>(
+      LabIntakeOptions{.admissions = s.admissions ? &*s.admissions : nullptr,
+                       .reclaim_window_micros = s.options.labs.reclaim_window_micros,
+                       .quantiles = s.options.quantiles,
+                       .memory_budget = s.options.memory_limit / 4,
+                       .spill = s.out(".ehrtok/spill")});
+}
 
 bool can_load(const AssetDecl& asset, const RunOptions& options) {
   if (asset.name.rfind("raw_", 0) == 0) return !stored_output(asset, options).empty();

@@ -12,6 +12,11 @@
 
 namespace ehrtok {
 
+// A LabIntake for this run: with its stg_admissions when it holds them (then the rows that can
+// reach an admission are kept, for stg_labs), its reclaim window, quantile sample and memory
+// limit.
+std::unique_ptr<LabIntake> new_lab_intake(const RunState& state);
+
 // Whether `asset` can be read back from its stored output (otherwise it is recomputed).
 bool can_load(const AssetDecl& asset, const RunOptions& options);
 

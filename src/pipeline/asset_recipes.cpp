@@ -3,11 +3,13 @@
 #include <functional>
 #include <future>
 
+#include "assets/events_merged_file.h"
 #include "assets/export_tokens.h"
 #include "assets/stg_diagnoses.h"
 #include "assets/stg_labs.h"
 #include "assets/stg_medications.h"
 #include "assets/stg_procedures.h"
+#include "assets/timeline_partitions.h"
 #include "assets/timeline_rows.h"
 #include "io/atomic_output.h"
 #include "io/byte_source.h"
@@ -42,39 +44,6 @@ json raw_table_json(const mimic::RawTable& raw) {
           {"rejected_by_reason", reasons}};
 }
 
-// Writes a Parquet asset of `table`'s schema row group by row group: `fill(table, begin, end)`
-// replaces the table's rows with rows [begin, end). The next row group is filled on another
-// thread while the current one is encoded; the two tables are reused for every row group.
-template <class Fill>
-void write_parquet_asset(const std::filesystem::path& path, size_t rows, const RunState& s,
-                         Table table, Fill fill) {
-  s.meter->total = static_cast<int64_t>(rows);
-  const size_t step = s.options.row_group_rows;
-  AtomicOutput output(path);
-  {
-    parquet::FileWriter writer(output.temp_path().string(), table.fields, {.threads = s.threads});
-    Table next = table;  // still empty: the schema and the string columns' dictionaries
-    fill(table, 0, std::min(rows, step));
-    for (size_t begin = 0;;) {
-      const size_t end = std::min(rows, begin + step);
-      std::future<void> filled;
-      if (end < rows)
-        filled = std::async(std::launch::async,
-                            [&, end] { fill(next, end, std::min(rows, end + step)); });
-      std::vector<ColumnSlice> slices;
-      for (const auto& c : table.columns) slices.push_back({&c, 0, table.num_rows()});
-      writer.write_row_group(slices);
-      s.meter->done += static_cast<int64_t>(table.num_rows());
-      if (!filled.valid()) break;
-      filled.get();
-      std::swap(table, next);
-      begin = end;
-    }
-    writer.finish();
-  }
-  output.commit();
-}
-
 void write_table_asset(const std::filesystem::path& path, const Table& table, size_t row_group_rows,
                        int threads, int zstd_level = parquet::WriterOptions{}.zstd_level) {
   AtomicOutput output(path);
@@ -83,19 +52,80 @@ void write_table_asset(const std::filesystem::path& path, const Table& table, si
   output.commit();
 }
 
-AssetCounts raw_table(const AssetDecl& asset, RunState& s, json& entry) {
-  const std::string table = asset.name.substr(4);  // "raw_labevents" -> "labevents"
-  s.meter->unit = "bytes";
-  s.meter->total =
-      static_cast<int64_t>(std::filesystem::file_size(find_table_file(s.options.input_dir, table)));
-  auto raw = mimic::load_raw_table(mimic::table_spec(table), s.options.input_dir, s.threads,
-                                   &s.meter->done);
+// The accounting of an imported table: its rejects file, its report entry and its counts.
+AssetCounts account_import(const mimic::RawTable& raw, const std::string& table, RunState& s,
+                           json& entry) {
   write_rejects_file(s.out("rejects") / (table + ".csv"), raw);
   entry["table"] = raw_table_json(raw);
   AssetCounts counts;
   counts.rows_in = raw.rows_read;
   counts.rows_out = raw.rows_kept();
   counts.drop("rejected (see rejects/" + table + ".csv)", static_cast<int64_t>(raw.rejects.size()));
+  return counts;
+}
+
+// A raw_* cache written while its table is imported: each chunk a row group, encoded on a
+// background thread (one chunk at a time) while the next chunks are parsed.
+class StreamedCache {
+ public:
+  StreamedCache(const std::filesystem::path& path, std::vector<Field> schema)
+      : output_(path),
+        writer_(output_.temp_path().string(), std::move(schema),
+                {.zstd_level = kCacheZstdLevel, .threads = 1}) {}
+  ~StreamedCache() {
+    if (pending_.valid()) pending_.wait();
+  }
+
+  void append(Table&& chunk) {
+    if (pending_.valid()) pending_.get();
+    pending_ = std::async(std::launch::async, [this, rows = std::move(chunk)] {
+      std::vector<ColumnSlice> slices;
+      for (const auto& c : rows.columns) slices.push_back({&c, 0, rows.num_rows()});
+      writer_.write_row_group(slices);
+    });
+  }
+  void finish() {
+    if (pending_.valid()) pending_.get();
+    writer_.finish();
+    output_.commit();
+  }
+
+ private:
+  AtomicOutput output_;
+  parquet::FileWriter writer_;
+  std::future<void> pending_;
+};
+
+// raw_labevents: read chunk by chunk into what the lab assets need (LabIntake), never held as a
+// table; its cache is written from the chunks as they come.
+AssetCounts raw_labevents(const AssetDecl& asset, RunState& s, json& entry) {
+  const auto& spec = mimic::labevents();
+  s.labevents = new_lab_intake(s);
+  std::optional<StreamedCache> cache;
+  if (const auto path = stored_output(asset, s.options); !path.empty())
+    cache.emplace(s.out(path), mimic::empty_raw_table(spec).fields);
+  const auto raw = mimic::stream_raw_table(
+      spec, s.options.input_dir, s.threads, &s.meter->done,
+      [&](const Table& chunk) { return s.labevents->take_in(chunk); },
+      [&](Table& chunk, std::any&& contribution, double) {
+        s.labevents->add(std::move(contribution));
+        if (cache) cache->append(std::move(chunk));
+      });
+  if (cache) cache->finish();
+  AssetCounts counts = account_import(raw, spec.name, s, entry);
+  if (s.labevents->spills() > 0) counts.note("spills of lab rows to disk", s.labevents->spills());
+  return counts;
+}
+
+AssetCounts raw_table(const AssetDecl& asset, RunState& s, json& entry) {
+  const std::string table = asset.name.substr(4);  // "raw_labevents" -> "labevents"
+  s.meter->unit = "bytes";
+  s.meter->total =
+      static_cast<int64_t>(std::filesystem::file_size(find_table_file(s.options.input_dir, table)));
+  if (table == "labevents") return raw_labevents(asset, s, entry);
+  auto raw = mimic::load_raw_table(mimic::table_spec(table), s.options.input_dir, s.threads,
+                                   &s.meter->done);
+  const AssetCounts counts = account_import(raw, table, s, entry);
   const Table& stored = s.raw.emplace(asset.name, std::move(raw)).first->second.table;
   // The cache is written on one background thread: later assets (stg_labs is mostly one
   // thread) leave a core to it, and the import's critical path stays as it was.
@@ -108,14 +138,14 @@ AssetCounts raw_table(const AssetDecl& asset, RunState& s, json& entry) {
 }
 
 AssetCounts top_200_labs(const AssetDecl& asset, RunState& s, json&) {
-  s.top = build_top_200_labs(s.raw.at("raw_labevents"), s.options.top_labs);
+  s.top = build_top_200_labs(s.labevents->items(), s.options.top_labs);
   write_table_asset(s.out(asset.output), s.top->table, s.options.row_group_rows, s.threads);
   return s.top->counts;
 }
 
 AssetCounts lab_quantiles(const AssetDecl& asset, RunState& s, json&) {
-  s.quantiles =
-      build_lab_quantiles(s.raw.at("raw_labevents"), *s.top, s.options.quantiles, s.threads);
+  s.quantiles = build_lab_quantiles(s.labevents->items(), *s.top, s.options.quantiles, s.threads);
+  s.labevents->release_values();
   write_table_asset(s.out(asset.output), s.quantiles->table, s.options.row_group_rows, s.threads);
   return s.quantiles->counts;
 }
@@ -141,24 +171,67 @@ AssetCounts stg_medications(const AssetDecl& asset, RunState& s, json&) {
       .counts;
 }
 
-AssetCounts stg_labs(const AssetDecl& asset, RunState& s, json&) {
-  // The imported labevents are the largest table of a run: freed as soon as the rows are read.
-  return (s.staged[asset.name] = build_stg_labs(s.raw.at("raw_labevents"), *s.top, *s.quantiles,
-                                                *s.admissions, *s.codes, s.options.labs, s.threads,
-                                                [&] { s.done_reading("raw_labevents"); }))
-      .counts;
+// stg_labs's rows were decided while labevents was read; they become events partition by
+// partition in events_merged. What is left here is the accounting, and handing the rows on.
+AssetCounts stg_labs(const AssetDecl&, RunState& s, json&) {
+  if (!s.labevents->keeps_rows())
+    throw std::logic_error("stg_labs: labevents was read without stg_admissions");
+  s.labevents->release_values();  // lab_quantiles is built or loaded by now
+  const LabItems& items = s.labevents->items();
+  const AssetCounts counts = stg_labs_counts(items, *s.top);
+  const int64_t without_admission = stg_labs_rows_without_admission(items, *s.top);
+  s.stg_labs.emplace(RunState::StagedLabs{
+      std::move(s.labevents), LabCodes(*s.top, *s.quantiles, *s.codes), counts, without_admission});
+  return counts;
 }
 
+// A partition's working memory per lab row: its LabRow (40 bytes), its stg_labs event (36) and
+// admission (4), its merged event (24) and the sort and seq_num scratch (~26).
+constexpr uint64_t kPartitionBytesPerLabRow = 130;
+
 AssetCounts events_merged(const AssetDecl& asset, RunState& s, json&) {
-  s.merged = build_events_merged({&s.staged.at("stg_diagnoses"), &s.staged.at("stg_procedures"),
-                                  &s.staged.at("stg_medications"), &s.staged.at("stg_labs")},
-                                 *s.admissions, *s.codes, s.threads);
-  write_parquet_asset(s.out(asset.output), s.merged->events.size(), s,
-                      empty_timeline_table("event_seq", s.codes),
-                      [&](Table& table, size_t b, size_t e) {
-                        events_merged_rows(table, *s.merged, *s.admissions, b, e, s.threads);
-                      });
-  return s.merged->counts;
+  const StgAdmissions& admissions = *s.admissions;
+  auto& labs = *s.stg_labs;
+  AssetCounts counts;
+  std::vector<JoinedStage> joined;
+  for (const char* name : {"stg_diagnoses", "stg_procedures", "stg_medications"}) {
+    StagedEvents& stage = s.staged.at(name);
+    joined.push_back(join_admissions(stage, admissions));
+    // Joined, an event needs no subject_id or hadm_id any more (a fifth of a run's memory).
+    stage.subject_id = {};
+    stage.hadm_id = {};
+  }
+  for (const auto& stage : joined) count_stage(counts, stage);
+  counts.rows_in += labs.counts.rows_out;
+  counts.drop(std::string(code_type_name(CodeType::Lab)) + ": hadm_id not an admission",
+              labs.without_admission);
+
+  s.meter->unit = "admissions";
+  s.meter->total = static_cast<int64_t>(admissions.size());
+  std::vector<const JoinedStage*> stages;
+  for (const auto& stage : joined) stages.push_back(&stage);
+  const TimelineInputs inputs{*labs.rows, labs.codes, stages, admissions, *s.codes};
+  const size_t partition_rows = s.options.memory_limit / 2 / kPartitionBytesPerLabRow;
+  AtomicOutput output(s.out(asset.output));
+  EventsMergedFile file(output.temp_path().string(), s.codes, s.options.row_group_rows, s.threads);
+  std::optional<EventsMerged> last;
+  const size_t partitions =
+      merge_by_partition(inputs, partition_rows, s.threads, [&](EventsMerged&& part) {
+        file.append(part, admissions);
+        counts.rows_out += static_cast<int64_t>(part.events.size());
+        s.meter->done += static_cast<int64_t>(part.admission_start.size() - 1);
+        last = std::move(part);
+      });
+  file.finish();
+  output.commit();
+  counts.note("partitions of admissions", static_cast<int64_t>(partitions));
+  // One partition is the whole timeline: the assets after it walk it in memory. Otherwise they
+  // read it back from the file, one window at a time.
+  if (partitions == 1)
+    s.merged = std::move(last);
+  else
+    s.merged_file = s.out(asset.output);
+  return counts;
 }
 
 // Calls fn with the tokens of each window of the timeline (for_each_timeline_window), with the

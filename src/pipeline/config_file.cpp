@@ -1,5 +1,7 @@
 #include "pipeline/config_file.h"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <functional>
@@ -66,6 +68,35 @@ bool parse_bool(const std::string& key, const std::string& text) {
 
 std::string number_text(double v) { return fmt::format("{}", v); }
 
+// A size in bytes: an integer with an optional unit K, M, G or T (powers of 1024, "B" or "iB"
+// may follow), e.g. "3G", "512MB", "2GiB"; 0 means no limit.
+uint64_t parse_size(const std::string& key, const std::string& text) {
+  size_t digits = 0;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+  std::string unit = text.substr(digits);
+  for (char& c : unit) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  static const std::vector<std::pair<std::string, int>> units = {
+      {"", 0},     {"B", 0},  {"K", 10},  {"KB", 10},  {"KIB", 10}, {"M", 20},  {"MB", 20},
+      {"MIB", 20}, {"G", 30}, {"GB", 30}, {"GIB", 30}, {"T", 40},   {"TB", 40}, {"TIB", 40}};
+  const auto it =
+      std::find_if(units.begin(), units.end(), [&](const auto& u) { return u.first == unit; });
+  if (digits == 0 || it == units.end())
+    throw InputError(fmt::format(
+        "{}: expected a size such as 3GB or 512MB (0: no limit), got \"{}\"", key, text));
+  const auto value =
+      static_cast<uint64_t>(parse_int_in(key, text.substr(0, digits), 0, int64_t{1} << 40));
+  if (value > (uint64_t{1} << (60 - it->second)))
+    throw InputError(fmt::format("{}: {} is too large", key, text));
+  return value << it->second;
+}
+
+std::string size_text(uint64_t bytes) {
+  for (auto [unit, shift] : {std::pair{"TB", 40}, {"GB", 30}, {"MB", 20}, {"KB", 10}})
+    if (bytes != 0 && bytes % (uint64_t{1} << shift) == 0)
+      return fmt::format("{}{}", bytes >> shift, unit);
+  return std::to_string(bytes);
+}
+
 const std::vector<KeySpec>& key_specs() {
   static const std::vector<KeySpec> specs = {
       {"input", Kind::Path, [](const RunOptions& o) { return o.input_dir.string(); },
@@ -114,6 +145,8 @@ const std::vector<KeySpec>& key_specs() {
        [](RunOptions& o, const std::string& t) {
          o.persist_raw_tables = parse_bool("persist_raw_tables", t);
        }},
+      {"memory_limit", Kind::Text, [](const RunOptions& o) { return size_text(o.memory_limit); },
+       [](RunOptions& o, const std::string& t) { o.memory_limit = parse_size("memory_limit", t); }},
       {"time_bins.edges", Kind::DoubleList,
        [](const RunOptions& o) {
          std::vector<std::string> parts;

@@ -32,6 +32,10 @@ struct RunOptions {
   // Keep the imported columns of raw_* under OUT_DIR/.ehrtok/cache, so that a later run whose
   // inputs did not change never parses CSV again.
   bool persist_raw_tables = true;
+  // What the lab rows and the partitions of the timeline may hold, in bytes (0: no bound): lab
+  // rows past a quarter of it are spilled to disk, and stg_labs/events_merged work on partitions
+  // of subjects sized to half of it. Outputs are the same whatever the limit.
+  uint64_t memory_limit = uint64_t{2} << 30;
 };
 
 struct MaterializeRequest {

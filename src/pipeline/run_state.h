@@ -11,9 +11,11 @@
 #include <string>
 
 #include "assets/events_merged.h"
+#include "assets/lab_intake.h"
 #include "assets/lab_quantiles.h"
 #include "assets/staged_events.h"
 #include "assets/stg_admissions.h"
+#include "assets/stg_labs.h"
 #include "assets/tokens_final.h"
 #include "assets/top_200_labs.h"
 #include "mimic/raw_table.h"
@@ -31,12 +33,23 @@ struct RunState {
   // Called by a recipe that has finished reading one of its inputs: the input is freed at once
   // when no later asset reads it (set by materialize for the current asset).
   std::function<void(const std::string&)> done_reading = [](const std::string&) {};
-  std::map<std::string, mimic::RawTable> raw;  // by asset name, e.g. "raw_labevents"
+  std::map<std::string, mimic::RawTable> raw;  // by asset name, e.g. "raw_admissions"
+  // raw_labevents is never held as a table: what the lab assets need of it (lab_intake.h).
+  std::unique_ptr<LabIntake> labevents;
   std::optional<TopLabs> top;
   std::optional<LabQuantiles> quantiles;
   std::optional<StgAdmissions> admissions;
   std::shared_ptr<CodeBook> codes = std::make_shared<CodeBook>();
-  std::map<std::string, StagedEvents> staged;  // by asset name, e.g. "stg_labs"
+  std::map<std::string, StagedEvents> staged;  // by asset name, e.g. "stg_diagnoses"
+  // stg_labs: its rows, decided while labevents was read, become events partition by partition
+  // while events_merged is built (timeline_partitions.h).
+  struct StagedLabs {
+    std::unique_ptr<LabIntake> rows;
+    LabCodes codes;
+    AssetCounts counts;
+    int64_t without_admission = 0;  // kept rows whose hadm_id is not an admission
+  };
+  std::optional<StagedLabs> stg_labs;
   // events_merged: in memory when this run built it, else its stored file, which the assets
   // after it read window by window (for_each_timeline_window).
   std::optional<EventsMerged> merged;
@@ -54,6 +67,8 @@ struct RunState {
   void release(const std::string& name) {
     raw.erase(name);
     staged.erase(name);
+    if (name == "raw_labevents") labevents.reset();
+    if (name == "stg_labs") stg_labs.reset();
     if (name == "top_200_labs") top.reset();
     if (name == "lab_quantiles") quantiles.reset();
     if (name == "stg_admissions") admissions.reset();

@@ -1,0 +1,272 @@
+#include "assets/lab_intake.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <bit>
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace ehrtok {
+
+void ItemTally::add(const ItemTally& o) {
+  original += o.original;
+  orphaned += o.orphaned;
+  reclaimed += o.reclaimed;
+  not_reclaimed += o.not_reclaimed;
+}
+
+// What one chunk contributes: its items, and its kept rows ordered by bucket (file order within
+// a bucket).
+struct LabIntake::Contribution {
+  LabItems items;
+  StoredChunk rows;
+};
+
+namespace {
+
+// For a lab row without hadm_id: the admission of the same subject whose admittime lies in
+// [charttime, charttime + window], the earliest such (then smallest hadm_id), or -1.
+// stg_admissions is ordered by (subject_id, admittime NULLs last, hadm_id): each subject's
+// admissions are one run, already in the order the tie-break needs.
+int64_t reclaiming_admission(const StgAdmissions& admissions,
+                             const std::pair<uint32_t, uint32_t>& run, int64_t charttime,
+                             int64_t window) {
+  const Column& admit = admissions.admittime();
+  uint32_t hi = run.second;
+  while (hi > run.first && admit.is_null(hi - 1)) --hi;  // NULL admittimes never qualify
+  const auto first = admit.ints.begin() + run.first, last = admit.ints.begin() + hi;
+  const auto at = std::lower_bound(first, last, charttime);
+  if (at == last || *at > charttime + window) return -1;
+  return at - admit.ints.begin();
+}
+
+// A chunk's items, numbered in order of first appearance, so that a row looks its item up once.
+struct ChunkItems {
+  absl::flat_hash_map<int64_t, uint32_t> slot_of;
+  std::vector<int64_t> item;
+  std::vector<ItemTally> tally;
+  std::vector<ValueCounts> values;
+
+  uint32_t slot(int64_t itemid) {
+    const auto [it, fresh] = slot_of.try_emplace(itemid, static_cast<uint32_t>(item.size()));
+    if (fresh) {
+      item.push_back(itemid);
+      tally.emplace_back();
+      values.emplace_back();
+    }
+    return it->second;
+  }
+};
+
+void write_all(int fd, const void* data, size_t bytes, const std::filesystem::path& path) {
+  const char* p = static_cast<const char*>(data);
+  while (bytes > 0) {
+    const ssize_t n = ::write(fd, p, bytes);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0)
+      throw std::runtime_error(
+          fmt::format("cannot write {}: {}", path.string(), std::strerror(errno)));
+    p += n;
+    bytes -= static_cast<size_t>(n);
+  }
+}
+
+}  // namespace
+
+LabIntake::LabIntake(LabIntakeOptions options) : options_(std::move(options)) {
+  if (!options_.admissions) return;
+  const StgAdmissions& admissions = *options_.admissions;
+  admissions_per_bucket_ = std::max<size_t>(1, (admissions.size() + kLabBuckets - 1) / kLabBuckets);
+  bucket_rows_.resize((admissions.size() + admissions_per_bucket_ - 1) / admissions_per_bucket_);
+  const auto& subject = admissions.subject_id();
+  for (uint32_t i = 0; i < subject.size(); ++i) {
+    auto [it, fresh] = subject_admissions_.try_emplace(subject[i], i, i + 1);
+    if (!fresh) it->second.second = i + 1;
+  }
+}
+
+std::any LabIntake::take_in(const Table& chunk) const {
+  const Column& id = chunk.column("labevent_id");
+  const Column& subject = chunk.column("subject_id");
+  const Column& hadm = chunk.column("hadm_id");
+  const Column& itemid = chunk.column("itemid");
+  const Column& charttime = chunk.column("charttime");
+  const Column& valuenum = chunk.column("valuenum");
+  const StgAdmissions* admissions = options_.admissions;
+
+  Contribution out;
+  std::vector<LabRow> rows;
+  std::vector<uint32_t> bucket_of_row;
+  if (admissions) {
+    rows.reserve(chunk.num_rows());
+    bucket_of_row.reserve(chunk.num_rows());
+  }
+  std::optional<AdmissionFinder> finder;
+  if (admissions) finder.emplace(*admissions);
+  ChunkItems items;
+  for (size_t r = 0; r < chunk.num_rows(); ++r) {
+    const bool has_item = !itemid.is_null(r);
+    const int64_t item = has_item ? itemid.ints[r] : 0;
+    const uint32_t slot = has_item ? items.slot(item) : 0;
+    ItemTally& tally = has_item ? items.tally[slot] : out.items.null_item;
+    if (has_item && options_.keep_values && !valuenum.is_null(r) &&
+        in_quantile_sample(id.is_null(r) ? 0 : id.ints[r], options_.quantiles))
+      ++items.values[slot][std::bit_cast<uint64_t>(valuenum.doubles[r])];
+
+    int64_t rank = -1;
+    if (!hadm.is_null(r)) {
+      ++tally.original;
+      if (!admissions) continue;
+      rank = finder->rank(hadm.ints[r]);
+      if (rank < 0) {
+        ++tally.orphaned;
+        continue;
+      }
+    } else {
+      if (admissions && has_item && !subject.is_null(r) && !charttime.is_null(r)) {
+        const auto run = subject_admissions_.find(subject.ints[r]);
+        if (run != subject_admissions_.end())
+          rank = reclaiming_admission(*admissions, run->second, charttime.ints[r],
+                                      options_.reclaim_window_micros);
+      }
+      if (rank < 0) {
+        ++tally.not_reclaimed;
+        continue;
+      }
+      ++tally.reclaimed;
+    }
+    if (!has_item) continue;  // never a top item
+    rows.push_back({value_or(subject, r, kNullId), value_or(charttime, r, kNullTime), item,
+                    valuenum.is_null(r) ? 0 : valuenum.doubles[r], static_cast<uint32_t>(rank),
+                    valuenum.is_null(r) ? 0u : 1u});
+    bucket_of_row.push_back(
+        static_cast<uint32_t>(static_cast<size_t>(rank) / admissions_per_bucket_));
+  }
+  out.items.rows = static_cast<int64_t>(chunk.num_rows());
+  for (size_t slot = 0; slot < items.item.size(); ++slot) {
+    out.items.tally[items.item[slot]] = items.tally[slot];
+    if (!items.values[slot].empty())
+      out.items.values[items.item[slot]] = std::move(items.values[slot]);
+  }
+
+  // Order the rows by bucket, keeping file order within one (a counting sort).
+  auto& start = out.rows.bucket_start;
+  start.assign(bucket_rows_.size() + 1, 0);
+  for (uint32_t b : bucket_of_row) ++start[b + 1];
+  for (size_t b = 0; b < bucket_rows_.size(); ++b) start[b + 1] += start[b];
+  out.rows.rows.resize(rows.size());
+  std::vector<uint32_t> fill(start.begin(), start.end() - 1);
+  for (size_t i = 0; i < rows.size(); ++i) out.rows.rows[fill[bucket_of_row[i]]++] = rows[i];
+  return out;
+}
+
+LabIntake::~LabIntake() {
+  if (spill_fd_ >= 0) ::close(spill_fd_);
+}
+
+void LabIntake::add(std::any&& contribution) {
+  auto in = std::any_cast<Contribution>(std::move(contribution));
+  items_.rows += in.items.rows;
+  items_.null_item.add(in.items.null_item);
+  for (const auto& [item, tally] : in.items.tally) items_.tally[item].add(tally);
+  for (auto& [item, values] : in.items.values) {
+    auto& to = items_.values[item];
+    if (to.empty()) {
+      to = std::move(values);
+      continue;
+    }
+    for (const auto& [bits, count] : values) to[bits] += count;
+  }
+  if (!keeps_rows()) return;
+  for (size_t b = 0; b < bucket_rows_.size(); ++b)
+    bucket_rows_[b] += in.rows.bucket_start[b + 1] - in.rows.bucket_start[b];
+  held_rows_ += in.rows.rows.size();
+  chunks_.push_back(std::move(in.rows));
+  if (options_.memory_budget > 0 && held_rows_ * sizeof(LabRow) > options_.memory_budget) spill();
+}
+
+std::pair<uint32_t, uint32_t> LabIntake::bucket_admissions(size_t b) const {
+  const size_t admissions = options_.admissions ? options_.admissions->size() : 0;
+  return {static_cast<uint32_t>(std::min(b * admissions_per_bucket_, admissions)),
+          static_cast<uint32_t>(std::min((b + 1) * admissions_per_bucket_, admissions))};
+}
+
+// Appends the rows of every held chunk to the spill file and frees them.
+void LabIntake::spill() {
+  if (!spill_dir_) {
+    spill_dir_ = std::make_unique<AtomicOutput>(options_.spill);
+    std::filesystem::create_directories(spill_dir_->temp_path());
+    const auto path = spill_dir_->temp_path() / "labs.bin";
+    spill_fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (spill_fd_ < 0)
+      throw std::runtime_error(
+          fmt::format("cannot open {}: {}", path.string(), std::strerror(errno)));
+  }
+  for (StoredChunk& chunk : chunks_) {
+    if (chunk.spilled) continue;
+    write_all(spill_fd_, chunk.rows.data(), chunk.rows.size() * sizeof(LabRow),
+              spill_dir_->temp_path());
+    chunk.offset = spilled_rows_;
+    chunk.spilled = true;
+    spilled_rows_ += chunk.rows.size();
+    std::vector<LabRow>().swap(chunk.rows);
+  }
+  held_rows_ = 0;
+  ++spills_;
+}
+
+void LabIntake::release_rows() {
+  std::vector<StoredChunk>().swap(chunks_);
+  if (spill_fd_ >= 0) ::close(spill_fd_);
+  spill_fd_ = -1;
+  spill_dir_.reset();
+  held_rows_ = 0;
+}
+
+LabRowSpans LabIntake::read_partition(size_t first, size_t last, BigVector<LabRow>& scratch) const {
+  // The spilled rows are read first, so that the scratch memory never moves under a span.
+  size_t spilled = 0;
+  for (const StoredChunk& chunk : chunks_)
+    if (chunk.spilled) spilled += chunk.bucket_start[last] - chunk.bucket_start[first];
+  scratch.resize(spilled);
+  LabRowSpans spans;
+  size_t at = 0;
+  for (const StoredChunk& chunk : chunks_) {
+    const uint32_t begin = chunk.bucket_start[first], end = chunk.bucket_start[last];
+    if (begin == end) continue;
+    if (!chunk.spilled) {
+      spans.emplace_back(chunk.rows.data() + begin, end - begin);
+      continue;
+    }
+    const size_t bytes = (end - begin) * sizeof(LabRow);
+    const off_t offset = static_cast<off_t>((chunk.offset + begin) * sizeof(LabRow));
+    size_t done = 0;
+    while (done < bytes) {
+      const ssize_t n = ::pread(spill_fd_, reinterpret_cast<char*>(scratch.data() + at) + done,
+                                bytes - done, offset + static_cast<off_t>(done));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0)
+        throw std::runtime_error(fmt::format("cannot read {}: {}", spill_dir_->temp_path().string(),
+                                             n == 0 ? "file too short" : std::strerror(errno)));
+      done += static_cast<size_t>(n);
+    }
+    spans.emplace_back(scratch.data() + at, end - begin);
+    at += end - begin;
+  }
+  return spans;
+}
+
+LabItems lab_items_of(const Table& labevents, const QuantileOptions& quantiles) {
+  LabIntakeOptions options;
+  options.quantiles = quantiles;
+  LabIntake intake(options);
+  intake.add(intake.take_in(labevents));
+  return std::move(intake.items());
+}
+
+}  // namespace ehrtok

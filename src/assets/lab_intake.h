@@ -1,0 +1,146 @@
+// What the lab assets need of labevents, gathered chunk by chunk while the table is imported (or
+// read back from its cache), so that the table itself is never held whole (163 M rows, 8.8 GB
+// of columns at full MIMIC-IV scale):
+// - per itemid, its rows by fate (top_200_labs ranks the items by them, stg_labs and
+//   events_merged account with them) and its sampled non-NULL values (lab_quantiles);
+// - the rows that can reach an admission (SPEC.md stg_labs: a hadm_id that is an admission, or
+//   NULL and reclaimed into one) as compact LabRows, in buckets of consecutive admissions, in
+//   file order within a bucket. stg_labs and events_merged then work bucket by bucket: the
+//   partitions of subjects that bound a run's memory. Buckets are spilled to disk when the rows
+//   held pass a memory budget, and read back one partition at a time.
+#pragma once
+
+#include <any>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include <absl/container/flat_hash_map.h>
+
+#include "assets/lab_quantiles.h"
+#include "assets/staged_events.h"
+#include "assets/stg_admissions.h"
+#include "io/atomic_output.h"
+#include "table/big_vector.h"
+#include "table/column.h"
+
+namespace ehrtok {
+
+// A labevents row that can reach an admission, in 40 bytes.
+struct LabRow {
+  int64_t subject_id;  // kNullId when NULL
+  int64_t charttime;   // kNullTime when NULL
+  int64_t itemid;      // never NULL: rows without an itemid are never a top item
+  double valuenum;     // meaningful when has_value
+  uint32_t admission;  // row of stg_admissions: its own hadm_id's, or the reclaiming one's
+  uint32_t has_value;  // 0: valuenum NULL
+};
+static_assert(sizeof(LabRow) == 40);
+
+// An item's rows by what becomes of them.
+struct ItemTally {
+  int64_t original = 0;       // hadm_id not NULL (what top_200_labs counts)
+  int64_t orphaned = 0;       // of those, hadm_id not an admission (events_merged drops them)
+  int64_t reclaimed = 0;      // hadm_id NULL, admission within the reclaim window
+  int64_t not_reclaimed = 0;  // hadm_id NULL, no such admission (or no admissions to look in)
+
+  int64_t rows() const { return original + reclaimed + not_reclaimed; }
+  void add(const ItemTally& o);
+};
+
+// How often each value occurs, by the value's bits (so that -0.0 and 0.0 stay apart, as bits
+// are what a quantile returns). Lab values repeat (they are measured to a few digits), so an
+// item's values take the room of its distinct values, not of its rows.
+using ValueCounts = absl::flat_hash_map<uint64_t, int64_t>;
+
+// Per itemid: tallies and sampled values. Rows with a NULL itemid have their own tally.
+struct LabItems {
+  int64_t rows = 0;
+  absl::flat_hash_map<int64_t, ItemTally> tally;
+  ItemTally null_item;
+  // The non-NULL valuenum of rows in the quantile sample, by itemid.
+  absl::flat_hash_map<int64_t, ValueCounts> values;
+};
+
+// Rows are held in about this many buckets of consecutive admissions: the grain of the
+// partitions (a few thousand admissions each at full MIMIC-IV scale).
+constexpr size_t kLabBuckets = 256;
+
+struct LabIntakeOptions {
+  // Without admissions (a run that builds no stg_labs) only the tallies and values are kept.
+  const StgAdmissions* admissions = nullptr;
+  int64_t reclaim_window_micros = 24 * 3600 * int64_t{1'000'000};
+  QuantileOptions quantiles;
+  bool keep_values = true;      // false: lab_quantiles is not built, its values are not needed
+  size_t memory_budget = 0;     // bytes of rows held before the buckets are spilled; 0: never
+  std::filesystem::path spill;  // the folder to spill into (created on the first spill)
+};
+
+// A partition's lab rows: spans in file order, together the rows of its buckets (file order
+// within each admission). Valid until the next read_partition or the intake's end.
+using LabRowSpans = std::vector<std::span<const LabRow>>;
+
+class LabIntake {
+ public:
+  explicit LabIntake(LabIntakeOptions options);
+
+  // What a chunk of raw labevents columns contributes; on any thread (a parsing one).
+  std::any take_in(const Table& chunk) const;
+  // Adds a chunk's contribution (what take_in returned), chunks in file order.
+  void add(std::any&& contribution);
+
+  LabItems& items() { return items_; }
+  const LabItems& items() const { return items_; }
+  // The values are no longer needed (lab_quantiles is built).
+  void release_values() { items_.values.clear(); }
+  bool keeps_rows() const { return options_.admissions != nullptr; }
+
+  size_t bucket_count() const { return bucket_rows_.size(); }
+  // The admissions of bucket b: [first, last) rows of stg_admissions.
+  std::pair<uint32_t, uint32_t> bucket_admissions(size_t b) const;
+  // Rows of bucket b.
+  size_t bucket_rows(size_t b) const { return bucket_rows_[b]; }
+  // The rows of buckets [first, last); those spilled are read back into `scratch`.
+  LabRowSpans read_partition(size_t first, size_t last, BigVector<LabRow>& scratch) const;
+  int64_t spills() const { return spills_; }
+  // Frees every row held or spilled (no partition is read after this).
+  void release_rows();
+
+ private:
+  struct Contribution;
+  // One chunk's kept rows, ordered by bucket: bucket b's are [bucket_start[b], bucket_start[b+1]).
+  // Held in memory, or spilled to the spill file at `offset` (in rows).
+  struct StoredChunk {
+    std::vector<LabRow> rows;
+    std::vector<uint32_t> bucket_start;
+    bool spilled = false;
+    uint64_t offset = 0;
+  };
+  void spill();
+
+  LabIntakeOptions options_;
+  LabItems items_;
+  size_t admissions_per_bucket_ = 1;
+  std::vector<size_t> bucket_rows_;
+  std::vector<StoredChunk> chunks_;
+  size_t held_rows_ = 0;
+  uint64_t spilled_rows_ = 0;
+  int64_t spills_ = 0;
+  std::unique_ptr<AtomicOutput> spill_dir_;  // never committed: removed when done or interrupted
+  int spill_fd_ = -1;
+  absl::flat_hash_map<int64_t, std::pair<uint32_t, uint32_t>> subject_admissions_;
+
+ public:
+  ~LabIntake();
+  LabIntake(const LabIntake&) = delete;
+  LabIntake& operator=(const LabIntake&) = delete;
+};
+
+// The items of a whole table of raw labevents columns, without admissions (every row with a NULL
+// hadm_id counts as not reclaimed): for callers that hold the table, such as tests.
+LabItems lab_items_of(const Table& labevents, const QuantileOptions& quantiles = {});
+
+}  // namespace ehrtok
