@@ -59,17 +59,35 @@ std::vector<uint32_t> code_ranks(const CodeBook& codes) {
   return rank;
 }
 
-JoinedStage join_admissions(const StagedEvents& stage, const StgAdmissions& admissions) {
+JoinedStage index_by_admission(const StagedEvents& stage, const BigVector<uint32_t>& admission,
+                               uint32_t first, size_t count) {
   JoinedStage out;
   out.events = &stage;
-  out.admission.resize(stage.size());
+  out.first_admission = first;
+  out.start.assign(count + 1, 0);
+  for (uint32_t a : admission) {
+    if (a == kNoAdmission)
+      ++out.without_admission;
+    else
+      ++out.start[a - first + 1];
+  }
+  std::partial_sum(out.start.begin(), out.start.end(), out.start.begin());
+  out.rows.resize(out.start.back());
+  std::vector<uint64_t> fill(out.start.begin(), out.start.end() - 1);
+  for (size_t i = 0; i < admission.size(); ++i)
+    if (admission[i] != kNoAdmission)
+      out.rows[fill[admission[i] - first]++] = static_cast<uint32_t>(i);
+  return out;
+}
+
+JoinedStage join_admissions(const StagedEvents& stage, const StgAdmissions& admissions) {
+  BigVector<uint32_t> admission(stage.size());
   AdmissionFinder finder(admissions);
   for (size_t i = 0; i < stage.size(); ++i) {
     const int64_t rank = finder.rank(stage.hadm_id[i]);
-    out.admission[i] = rank < 0 ? kNoAdmission : static_cast<uint32_t>(rank);
-    out.without_admission += rank < 0;
+    admission[i] = rank < 0 ? kNoAdmission : static_cast<uint32_t>(rank);
   }
-  return out;
+  return index_by_admission(stage, admission, 0, admissions.size());
 }
 
 void count_stage(AssetCounts& counts, const JoinedStage& stage) {
@@ -91,43 +109,30 @@ EventsMerged merge_admissions(const std::vector<const JoinedStage*>& stages,
     slot = stage->events;
   }
 
-  // Count each admission's events, then place every event in its admission's range.
-  const auto in_range = [&](uint32_t a) { return a >= first && a < last; };
+  // Each admission's events: those of each stage in turn, in stage order.
+  const auto stage_rows = [&](const JoinedStage& stage, uint32_t a) {
+    const size_t i = a - stage.first_admission;
+    return std::span(stage.rows.data() + stage.start[i], stage.start[i + 1] - stage.start[i]);
+  };
   out.admission_start.assign(last - first + 1, 0);
-  for (const auto* stage : stages)
-    for (uint32_t a : stage->admission)
-      if (in_range(a)) ++out.admission_start[a - first + 1];
-  std::partial_sum(out.admission_start.begin(), out.admission_start.end(),
-                   out.admission_start.begin());
-  out.events.resize(out.admission_start.back());
-  std::vector<uint64_t> fill(out.admission_start.begin(), out.admission_start.end() - 1);
-  for (const auto* stage : stages) {
-    const StagedEvents& events = *stage->events;
-    for (size_t i = 0; i < events.size(); ++i) {
-      const uint32_t a = stage->admission[i];
-      if (!in_range(a)) continue;
-      out.events[fill[a - first]++] = {events.event_time[i], events.code[i], a,
-                                       static_cast<uint32_t>(i), events.type};
-    }
+  for (uint32_t a = first; a < last; ++a) {
+    uint64_t n = 0;
+    for (const auto* stage : stages) n += stage_rows(*stage, a).size();
+    out.admission_start[a - first + 1] = out.admission_start[a - first] + n;
   }
+  out.events.resize(out.admission_start.back());
+  size_t o = 0;
+  for (uint32_t a = first; a < last; ++a)
+    for (const auto* stage : stages) {
+      const StagedEvents& events = *stage->events;
+      for (uint32_t i : stage_rows(*stage, a))
+        out.events[o++] = {events.event_time[i], events.code[i], a, i, events.type};
+    }
 
   parallel_for(last - first, threads, [&](size_t begin, size_t end) {
     sort_admissions(out, begin, end, stage_of_type, code_rank, admissions.admittime());
   });
   out.counts.rows_out = static_cast<int64_t>(out.events.size());
-  return out;
-}
-
-EventsMerged build_events_merged(const std::vector<const StagedEvents*>& stages,
-                                 const StgAdmissions& admissions, const CodeBook& codes,
-                                 int threads) {
-  std::vector<JoinedStage> joined;
-  for (const auto* stage : stages) joined.push_back(join_admissions(*stage, admissions));
-  std::vector<const JoinedStage*> inputs;
-  for (const auto& stage : joined) inputs.push_back(&stage);
-  EventsMerged out = merge_admissions(inputs, admissions, code_ranks(codes), 0,
-                                      static_cast<uint32_t>(admissions.size()), threads);
-  for (const auto& stage : joined) count_stage(out.counts, stage);
   return out;
 }
 

@@ -55,13 +55,21 @@ struct EventsView {
   size_t size() const { return start.empty() ? 0 : start.back() - start.front(); }
 };
 
-// A stage's events with the row of stg_admissions each belongs to (kNoAdmission: none).
+// A stage's events by the admission (row of stg_admissions) each belongs to: those of admission
+// first_admission + i are events rows[start[i]], ..., rows[start[i + 1] - 1], in stage order.
 constexpr uint32_t kNoAdmission = UINT32_MAX;
 struct JoinedStage {
   const StagedEvents* events = nullptr;
-  BigVector<uint32_t> admission;
-  int64_t without_admission = 0;
+  uint32_t first_admission = 0;
+  std::vector<uint64_t> start;
+  BigVector<uint32_t> rows;
+  int64_t without_admission = 0;  // events of no admission (kNoAdmission), left out
 };
+
+// Indexes `stage`'s events by admission[i], which lies in [first, first + count) or is
+// kNoAdmission.
+JoinedStage index_by_admission(const StagedEvents& stage, const BigVector<uint32_t>& admission,
+                               uint32_t first, size_t count);
 
 // Joins a stage to stg_admissions on hadm_id.
 JoinedStage join_admissions(const StagedEvents& stage, const StgAdmissions& admissions);
@@ -80,12 +88,6 @@ std::vector<uint32_t> code_ranks(const CodeBook& codes);
 
 // events_merged's accounting of a joined stage: its rows in, those without an admission dropped.
 void count_stage(AssetCounts& counts, const JoinedStage& stage);
-
-// Joins the stages to stg_admissions on hadm_id (events of no admission are dropped) and merges
-// all admissions (merge_admissions), with the accounting.
-EventsMerged build_events_merged(const std::vector<const StagedEvents*>& stages,
-                                 const StgAdmissions& admissions, const CodeBook& codes,
-                                 int threads = 1);
 
 // Sets rows [at, at + end - begin) of `table` (made by empty_timeline_table("event_seq", ...) and
 // at least that long) to the output columns of events [begin, end), on `threads` threads.

@@ -7,6 +7,7 @@
 #include <bit>
 #include <cerrno>
 #include <cstring>
+#include <limits>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -24,6 +25,7 @@ void ItemTally::add(const ItemTally& o) {
 // a bucket).
 struct LabIntake::Contribution {
   LabItems items;
+  std::vector<int64_t> item_ids;  // of the rows' `item` (a chunk-local index until add())
   StoredChunk rows;
 };
 
@@ -80,6 +82,8 @@ void write_all(int fd, const void* data, size_t bytes, const std::filesystem::pa
 
 LabIntake::LabIntake(LabIntakeOptions options) : options_(std::move(options)) {
   if (!options_.admissions) return;
+  // What a killed run spilled (one process at a time works in an output folder).
+  if (!options_.spill.empty()) AtomicOutput::remove(options_.spill);
   const StgAdmissions& admissions = *options_.admissions;
   admissions_per_bucket_ = std::max<size_t>(1, (admissions.size() + kLabBuckets - 1) / kLabBuckets);
   bucket_rows_.resize((admissions.size() + admissions_per_bucket_ - 1) / admissions_per_bucket_);
@@ -99,13 +103,14 @@ std::any LabIntake::take_in(const Table& chunk) const {
   const Column& valuenum = chunk.column("valuenum");
   const StgAdmissions* admissions = options_.admissions;
 
+  // First the fate of every row (kept rows: their row and admission), then the kept rows are
+  // written straight to their place in bucket order.
   Contribution out;
-  std::vector<LabRow> rows;
-  std::vector<uint32_t> bucket_of_row;
-  if (admissions) {
-    rows.reserve(chunk.num_rows());
-    bucket_of_row.reserve(chunk.num_rows());
-  }
+  struct Kept {
+    uint32_t row, admission, item;
+  };
+  std::vector<Kept> kept;
+  if (admissions) kept.reserve(chunk.num_rows());
   std::optional<AdmissionFinder> finder;
   if (admissions) finder.emplace(*admissions);
   ChunkItems items;
@@ -114,7 +119,7 @@ std::any LabIntake::take_in(const Table& chunk) const {
     const int64_t item = has_item ? itemid.ints[r] : 0;
     const uint32_t slot = has_item ? items.slot(item) : 0;
     ItemTally& tally = has_item ? items.tally[slot] : out.items.null_item;
-    if (has_item && options_.keep_values && !valuenum.is_null(r) &&
+    if (has_item && !valuenum.is_null(r) &&
         in_quantile_sample(id.is_null(r) ? 0 : id.ints[r], options_.quantiles))
       ++items.values[slot][std::bit_cast<uint64_t>(valuenum.doubles[r])];
 
@@ -140,28 +145,29 @@ std::any LabIntake::take_in(const Table& chunk) const {
       }
       ++tally.reclaimed;
     }
-    if (!has_item) continue;  // never a top item
-    rows.push_back({value_or(subject, r, kNullId), value_or(charttime, r, kNullTime), item,
-                    valuenum.is_null(r) ? 0 : valuenum.doubles[r], static_cast<uint32_t>(rank),
-                    valuenum.is_null(r) ? 0u : 1u});
-    bucket_of_row.push_back(
-        static_cast<uint32_t>(static_cast<size_t>(rank) / admissions_per_bucket_));
+    if (has_item) kept.push_back({static_cast<uint32_t>(r), static_cast<uint32_t>(rank), slot});
   }
   out.items.rows = static_cast<int64_t>(chunk.num_rows());
-  for (size_t slot = 0; slot < items.item.size(); ++slot) {
+  for (size_t slot = 0; slot < items.item.size(); ++slot) {  // before items.item is moved
     out.items.tally[items.item[slot]] = items.tally[slot];
     if (!items.values[slot].empty())
       out.items.values[items.item[slot]] = std::move(items.values[slot]);
   }
 
-  // Order the rows by bucket, keeping file order within one (a counting sort).
+  // The kept rows by bucket, in file order within one (a counting sort).
+  const auto bucket = [&](uint32_t admission) { return admission / admissions_per_bucket_; };
   auto& start = out.rows.bucket_start;
   start.assign(bucket_rows_.size() + 1, 0);
-  for (uint32_t b : bucket_of_row) ++start[b + 1];
+  for (const Kept& k : kept) ++start[bucket(k.admission) + 1];
   for (size_t b = 0; b < bucket_rows_.size(); ++b) start[b + 1] += start[b];
-  out.rows.rows.resize(rows.size());
+  out.rows.rows.resize(kept.size());
   std::vector<uint32_t> fill(start.begin(), start.end() - 1);
-  for (size_t i = 0; i < rows.size(); ++i) out.rows.rows[fill[bucket_of_row[i]]++] = rows[i];
+  constexpr double kNullValue = std::numeric_limits<double>::quiet_NaN();
+  for (const Kept& k : kept)
+    out.rows.rows[fill[bucket(k.admission)]++] = {
+        value_or(subject, k.row, kNullId), value_or(charttime, k.row, kNullTime),
+        valuenum.is_null(k.row) ? kNullValue : valuenum.doubles[k.row], k.admission, k.item};
+  out.item_ids = std::move(items.item);
   return out;
 }
 
@@ -183,6 +189,15 @@ void LabIntake::add(std::any&& contribution) {
     for (const auto& [bits, count] : values) to[bits] += count;
   }
   if (!keeps_rows()) return;
+  // The chunk's item numbers become the intake's.
+  std::vector<uint32_t> item_of(in.item_ids.size());
+  for (size_t i = 0; i < item_of.size(); ++i) {
+    const auto [it, fresh] =
+        item_index_.try_emplace(in.item_ids[i], static_cast<uint32_t>(item_ids_.size()));
+    if (fresh) item_ids_.push_back(in.item_ids[i]);
+    item_of[i] = it->second;
+  }
+  for (LabRow& row : in.rows.rows) row.item = item_of[row.item];
   for (size_t b = 0; b < bucket_rows_.size(); ++b)
     bucket_rows_[b] += in.rows.bucket_start[b + 1] - in.rows.bucket_start[b];
   held_rows_ += in.rows.rows.size();
@@ -201,7 +216,7 @@ void LabIntake::spill() {
   if (!spill_dir_) {
     spill_dir_ = std::make_unique<AtomicOutput>(options_.spill);
     std::filesystem::create_directories(spill_dir_->temp_path());
-    const auto path = spill_dir_->temp_path() / "labs.bin";
+    const auto path = spill_file();
     spill_fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (spill_fd_ < 0)
       throw std::runtime_error(
@@ -209,8 +224,7 @@ void LabIntake::spill() {
   }
   for (StoredChunk& chunk : chunks_) {
     if (chunk.spilled) continue;
-    write_all(spill_fd_, chunk.rows.data(), chunk.rows.size() * sizeof(LabRow),
-              spill_dir_->temp_path());
+    write_all(spill_fd_, chunk.rows.data(), chunk.rows.size() * sizeof(LabRow), spill_file());
     chunk.offset = spilled_rows_;
     chunk.spilled = true;
     spilled_rows_ += chunk.rows.size();
@@ -219,6 +233,8 @@ void LabIntake::spill() {
   held_rows_ = 0;
   ++spills_;
 }
+
+std::filesystem::path LabIntake::spill_file() const { return spill_dir_->temp_path() / "labs.bin"; }
 
 void LabIntake::release_rows() {
   std::vector<StoredChunk>().swap(chunks_);
@@ -229,7 +245,8 @@ void LabIntake::release_rows() {
 }
 
 LabRowSpans LabIntake::read_partition(size_t first, size_t last, BigVector<LabRow>& scratch) const {
-  // The spilled rows are read first, so that the scratch memory never moves under a span.
+  // The spilled rows are counted first and `scratch` sized once, so that it never moves under a
+  // span.
   size_t spilled = 0;
   for (const StoredChunk& chunk : chunks_)
     if (chunk.spilled) spilled += chunk.bucket_start[last] - chunk.bucket_start[first];

@@ -29,16 +29,17 @@
 
 namespace ehrtok {
 
-// A labevents row that can reach an admission, in 40 bytes.
+// A labevents row that can reach an admission, in 32 bytes.
 struct LabRow {
   int64_t subject_id;  // kNullId when NULL
   int64_t charttime;   // kNullTime when NULL
-  int64_t itemid;      // never NULL: rows without an itemid are never a top item
-  double valuenum;     // meaningful when has_value
+  double valuenum;     // NaN when NULL (an imported value is always finite)
   uint32_t admission;  // row of stg_admissions: its own hadm_id's, or the reclaiming one's
-  uint32_t has_value;  // 0: valuenum NULL
+  uint32_t item;       // index into LabIntake::item_ids(); rows without an itemid are never kept
+
+  bool has_value() const { return valuenum == valuenum; }
 };
-static_assert(sizeof(LabRow) == 40);
+static_assert(sizeof(LabRow) == 32);
 
 // An item's rows by what becomes of them.
 struct ItemTally {
@@ -74,7 +75,6 @@ struct LabIntakeOptions {
   const StgAdmissions* admissions = nullptr;
   int64_t reclaim_window_micros = 24 * 3600 * int64_t{1'000'000};
   QuantileOptions quantiles;
-  bool keep_values = true;      // false: lab_quantiles is not built, its values are not needed
   size_t memory_budget = 0;     // bytes of rows held before the buckets are spilled; 0: never
   std::filesystem::path spill;  // the folder to spill into (created on the first spill)
 };
@@ -94,6 +94,8 @@ class LabIntake {
 
   LabItems& items() { return items_; }
   const LabItems& items() const { return items_; }
+  // The itemid of each LabRow::item.
+  const std::vector<int64_t>& item_ids() const { return item_ids_; }
   // The values are no longer needed (lab_quantiles is built).
   void release_values() { items_.values.clear(); }
   bool keeps_rows() const { return options_.admissions != nullptr; }
@@ -120,9 +122,12 @@ class LabIntake {
     uint64_t offset = 0;
   };
   void spill();
+  std::filesystem::path spill_file() const;
 
   LabIntakeOptions options_;
   LabItems items_;
+  std::vector<int64_t> item_ids_;
+  absl::flat_hash_map<int64_t, uint32_t> item_index_;
   size_t admissions_per_bucket_ = 1;
   std::vector<size_t> bucket_rows_;
   std::vector<StoredChunk> chunks_;

@@ -123,9 +123,4 @@ LabQuantiles build_lab_quantiles(const LabItems& items, const TopLabs& top,
   return out;
 }
 
-LabQuantiles build_lab_quantiles(const mimic::RawTable& labevents, const TopLabs& top,
-                                 const QuantileOptions& options, int threads) {
-  return build_lab_quantiles(lab_items_of(labevents.table, options), top, options, threads);
-}
-
 }  // namespace ehrtok

@@ -8,7 +8,6 @@
 
 #include "assets/asset_counts.h"
 #include "assets/top_200_labs.h"
-#include "mimic/raw_table.h"
 #include "table/column.h"
 
 namespace ehrtok {
@@ -27,7 +26,8 @@ struct LabQuantiles {
 };
 
 // Continuous quantile at q of sorted values: h = (n-1)q, lo = x[floor h], hi = x[ceil h],
-// interpolated by d = h - floor h (what lab_quantiles computes from an item's value counts).
+// interpolated by d = h - floor h; lab_quantiles interpolates the same way between the order
+// statistics it finds in an item's value counts.
 double quantile_cont(std::span<const double> sorted, double q);
 
 // Whether the row with this labevent_id is in the quantile sample: a stateless, seeded hash of
@@ -39,10 +39,6 @@ bool in_quantile_sample(int64_t labevent_id, const QuantileOptions& options);
 // threads.
 LabQuantiles build_lab_quantiles(const LabItems& items, const TopLabs& top,
                                  const QuantileOptions& options = {}, int threads = 1);
-// The same over a whole imported table.
-LabQuantiles build_lab_quantiles(const mimic::RawTable& labevents, const TopLabs& top,
-                                 const QuantileOptions& options = {}, int threads = 1);
-
 // Which bin a value falls in: the first k with v <= q_k, or count + 1 above all cut points.
 int quantile_bin(const double* cut_points, int count, double value);
 

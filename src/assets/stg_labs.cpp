@@ -11,15 +11,18 @@
 namespace ehrtok {
 
 LabCodes::LabCodes(const TopLabs& top, const LabQuantiles& quantiles, CodeBook& book)
-    : index_(top), bins_(static_cast<int>(quantiles.table.columns.size())), book_(book) {
-  items_.assign(top.table.columns[0].ints.begin(), top.table.columns[0].ints.end());
-  cuts_.assign(items_.size(), {});
+    : index_(top), bins_(static_cast<int>(quantiles.table.columns.size())) {
+  const auto& items = top.table.columns[0].ints;
+  cuts_.assign(items.size(), {});
   const size_t cut_count = quantiles.table.columns.size() - 1;
   for (size_t q = 0; q < quantiles.table.num_rows(); ++q) {
     auto& cuts = cuts_[index_.slot(quantiles.table.columns[0].ints[q])];
     for (size_t c = 1; c <= cut_count; ++c) cuts.push_back(quantiles.table.columns[c].doubles[q]);
   }
-  ids_.assign(items_.size() * (bins_ + 1), UINT32_MAX);
+  for (size_t slot = 0; slot < items.size(); ++slot)
+    for (int bin = 0; bin <= bins_; ++bin)
+      ids_.push_back(book.intern(bin == 0 ? fmt::format("LAB:{}_NULL", items[slot])
+                                          : fmt::format("LAB:{}_Q{}", items[slot], bin)));
 }
 
 uint32_t LabCodes::key(size_t slot, bool null, double value) const {
@@ -28,16 +31,6 @@ uint32_t LabCodes::key(size_t slot, bool null, double value) const {
                   : cuts.empty() ? bins_
                                  : quantile_bin(cuts.data(), static_cast<int>(cuts.size()), value);
   return static_cast<uint32_t>(slot * (bins_ + 1) + bin);
-}
-
-uint32_t LabCodes::code(uint32_t key) {
-  uint32_t& id = ids_[key];
-  if (id == UINT32_MAX) {
-    const auto slot = key / (bins_ + 1), bin = key % (bins_ + 1);
-    id = book_.intern(bin == 0 ? fmt::format("LAB:{}_NULL", items_[slot])
-                               : fmt::format("LAB:{}_Q{}", items_[slot], bin));
-  }
-  return id;
 }
 
 namespace {
@@ -78,16 +71,16 @@ int64_t stg_labs_rows_without_admission(const LabItems& items, const TopLabs& to
   return top_tally(items, top).top.orphaned;
 }
 
-StagedEvents build_stg_labs(const LabRowSpans& rows, uint32_t first_admission,
-                            size_t admission_count, LabCodes& codes,
+StagedEvents build_stg_labs(const LabRowSpans& rows, const std::vector<int64_t>& item_ids,
+                            uint32_t first_admission, size_t admission_count, const LabCodes& codes,
                             const StgAdmissions& admissions, BigVector<uint32_t>& admission,
                             int threads, const std::function<void()>& done_reading) {
-  // Each span counts its kept rows, then writes them at their place (code keys for now), both on
-  // all threads; then the keys become codes in row order, so that codes are interned in the
-  // order of a single pass.
+  // Each span counts its kept rows, then writes them at their place, both on all threads.
+  std::vector<int64_t> slot_of(item_ids.size());  // LabRow::item -> top slot or -1
+  for (size_t i = 0; i < item_ids.size(); ++i) slot_of[i] = codes.slot(item_ids[i]);
   std::vector<size_t> first_out(rows.size() + 1, 0);
   parallel_each(rows.size(), threads, [&](size_t i) {
-    for (const LabRow& row : rows[i]) first_out[i + 1] += codes.slot(row.itemid) >= 0;
+    for (const LabRow& row : rows[i]) first_out[i + 1] += slot_of[row.item] >= 0;
   });
   std::partial_sum(first_out.begin(), first_out.end(), first_out.begin());
   StagedEvents out;
@@ -102,17 +95,17 @@ StagedEvents build_stg_labs(const LabRowSpans& rows, uint32_t first_admission,
   parallel_each(rows.size(), threads, [&](size_t i) {
     size_t o = first_out[i];
     for (const LabRow& row : rows[i]) {
-      const int64_t slot = codes.slot(row.itemid);
+      const int64_t slot = slot_of[row.item];
       if (slot < 0) continue;
       out.subject_id[o] = row.subject_id;
       out.hadm_id[o] = hadm_id[row.admission];
       out.event_time[o] = row.charttime;
-      out.code[o] = codes.key(static_cast<size_t>(slot), row.has_value == 0, row.valuenum);
+      out.code[o] =
+          codes.code(codes.key(static_cast<size_t>(slot), !row.has_value(), row.valuenum));
       admission[o++] = row.admission;
     }
   });
   if (done_reading) done_reading();  // `rows` may be gone from here on
-  for (auto& code : out.code) code = codes.code(code);
   out.seq_num = sequence_within_admissions(admission, first_admission, admission_count,
                                            out.subject_id, out.event_time, threads);
   out.counts.rows_out = static_cast<int64_t>(out.size());

@@ -25,23 +25,22 @@ struct StgLabsOptions {
 
 // The LAB codes of the top items: bins 1..n for values, and one code for a NULL value. Values
 // bin into _Q1.._Q<n>, n = the number of lab_quantiles cut points + 1; an item without
-// quantiles puts every value in the last bin (SPEC.md).
+// quantiles puts every value in the last bin (SPEC.md). All are interned into the CodeBook when
+// made, so that nothing writes to it while partitions are built and written.
 class LabCodes {
  public:
   LabCodes(const TopLabs& top, const LabQuantiles& quantiles, CodeBook& book);
 
   // Slot of a top item, or -1.
   int64_t slot(int64_t itemid) const { return index_.slot(itemid); }
-  // The code's key: its item's slot and bin (0 for a NULL value). Safe on any thread.
+  // The code's key: its item's slot and bin (0 for a NULL value).
   uint32_t key(size_t slot, bool null, double value) const;
-  // The CodeBook id of a key, interned on first use.
-  uint32_t code(uint32_t key);
+  // The CodeBook id of a key.
+  uint32_t code(uint32_t key) const { return ids_[key]; }
 
  private:
   TopItemIndex index_;
   int bins_;
-  CodeBook& book_;
-  std::vector<int64_t> items_;
   std::vector<std::vector<double>> cuts_;
   std::vector<uint32_t> ids_;
 };
@@ -55,13 +54,14 @@ AssetCounts stg_labs_counts(const LabItems& items, const TopLabs& top);
 int64_t stg_labs_rows_without_admission(const LabItems& items, const TopLabs& top);
 
 // The stg_labs events of a partition's rows (LabIntake::read_partition: file order within an
-// admission; admissions [first_admission, first_admission + admission_count)), those of top items,
+// admission; admissions [first_admission, first_admission + admission_count); their items'
+// itemids in `item_ids`), those of top items,
 // with their admission's hadm_id and seq_num per (subject_id, hadm_id) in order of (charttime, file
 // order). `admission` receives each event's stg_admissions row. Rows are decided on `threads`
 // threads; the result does not depend on it. `done_reading` is called as soon as `rows` is no
 // longer read, so that the caller can free it.
-StagedEvents build_stg_labs(const LabRowSpans& rows, uint32_t first_admission,
-                            size_t admission_count, LabCodes& codes,
+StagedEvents build_stg_labs(const LabRowSpans& rows, const std::vector<int64_t>& item_ids,
+                            uint32_t first_admission, size_t admission_count, const LabCodes& codes,
                             const StgAdmissions& admissions, BigVector<uint32_t>& admission,
                             int threads = 1, const std::function<void()>& done_reading = {});
 

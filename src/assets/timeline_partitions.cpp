@@ -7,8 +7,8 @@ namespace ehrtok {
 size_t merge_by_partition(const TimelineInputs& in, size_t partition_rows, int threads,
                           const std::function<void(EventsMerged&&)>& fn) {
   const size_t buckets = in.labs.bucket_count(), admissions = in.admissions.size();
-  std::vector<uint32_t> code_rank;
-  BigVector<LabRow> scratch;  // spilled rows read back
+  const std::vector<uint32_t> code_rank = code_ranks(in.codes);  // every code is interned by now
+  BigVector<LabRow> scratch;                                     // spilled rows read back
   size_t partitions = 0;
   for (size_t first = 0; first < std::max<size_t>(buckets, 1);) {
     size_t last = first + 1, held = in.labs.bucket_count() ? in.labs.bucket_rows(first) : 0;
@@ -20,18 +20,18 @@ size_t merge_by_partition(const TimelineInputs& in, size_t partition_rows, int t
         buckets ? in.labs.bucket_admissions(last - 1).second : static_cast<uint32_t>(admissions);
     const LabRowSpans spans =
         buckets ? in.labs.read_partition(first, last, scratch) : LabRowSpans{};
-    JoinedStage labs;
+    const size_t count = last_admission - first_admission;
+    BigVector<uint32_t> admission;
     const StagedEvents lab_events =
-        build_stg_labs(spans, first_admission, last_admission - first_admission, in.lab_codes,
-                       in.admissions, labs.admission, threads, [&] {
+        build_stg_labs(spans, in.labs.item_ids(), first_admission, count, in.lab_codes,
+                       in.admissions, admission, threads, [&] {
                          // The last partition frees the rows for the memory that follows.
                          if (last < buckets) return;
                          in.labs.release_rows();
                          scratch = {};
                        });
-    labs.events = &lab_events;
-    // Codes are ranked by their text; a partition may bring new lab codes.
-    if (code_rank.size() != in.codes.size()) code_rank = code_ranks(in.codes);
+    const JoinedStage labs = index_by_admission(lab_events, admission, first_admission, count);
+    admission = {};
     std::vector<const JoinedStage*> stages = in.stages;
     stages.push_back(&labs);
     fn(merge_admissions(stages, in.admissions, code_rank, first_admission, last_admission,

@@ -1,8 +1,9 @@
 // stg_labs and events_merged made together, one partition of admissions at a time (SPEC.md
-// assets 8 and 9): a partition is consecutive LabIntake buckets, so whole admissions and their
-// subjects' reclaimed rows; its lab events are made, merged with the other stages' events of its
-// admissions, and handed on before the next partition is read. Memory then follows the
-// partition's size, not the timeline's; the events are the same whatever the partitions.
+// assets 8 and 9): a partition is consecutive LabIntake buckets of admissions (in timeline
+// order; a subject's admissions may fall in two partitions), with every lab row routed to them;
+// its lab events are made, merged with the other stages' events of its admissions, and handed
+// on before the next partition is read. Memory then follows the partition's size, not the
+// timeline's; the events are the same whatever the partitions.
 #pragma once
 
 #include <cstddef>
@@ -17,8 +18,8 @@ namespace ehrtok {
 
 struct TimelineInputs {
   LabIntake& labs;  // with rows (built with admissions)
-  LabCodes& lab_codes;
-  // The other stages (diagnoses, procedures, medications), joined to the admissions.
+  const LabCodes& lab_codes;
+  // The other stages (diagnoses, procedures, medications), joined to all admissions.
   std::vector<const JoinedStage*> stages;
   const StgAdmissions& admissions;
   CodeBook& codes;

@@ -50,8 +50,4 @@ TopLabs build_top_200_labs(const LabItems& items, size_t limit) {
   return out;
 }
 
-TopLabs build_top_200_labs(const mimic::RawTable& labevents, size_t limit) {
-  return build_top_200_labs(lab_items_of(labevents.table), limit);
-}
-
 }  // namespace ehrtok

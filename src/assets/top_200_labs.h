@@ -7,7 +7,6 @@
 #include <absl/container/flat_hash_map.h>
 
 #include "assets/asset_counts.h"
-#include "mimic/raw_table.h"
 #include "table/column.h"
 
 namespace ehrtok {
@@ -39,7 +38,5 @@ struct LabItems;
 // Counts labevents rows with hadm_id not NULL per itemid and keeps the `limit` largest counts
 // (ties: smaller itemid first). pct = freq * 100 / (rows with hadm_id not NULL).
 TopLabs build_top_200_labs(const LabItems& items, size_t limit = 200);
-// The same over a whole imported table.
-TopLabs build_top_200_labs(const mimic::RawTable& labevents, size_t limit = 200);
 
 }  // namespace ehrtok

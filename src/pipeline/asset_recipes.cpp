@@ -185,8 +185,8 @@ AssetCounts stg_labs(const AssetDecl&, RunState& s, json&) {
   return counts;
 }
 
-// A partition's working memory per lab row: its LabRow (40 bytes), its stg_labs event (36) and
-// admission (4), its merged event (24) and the sort and seq_num scratch (~26).
+// A partition's working memory per lab row: its LabRow (32 bytes), its stg_labs event (36) and
+// admission (4), its merged event (24) and the index, sort and seq_num scratch (~34).
 constexpr uint64_t kPartitionBytesPerLabRow = 130;
 
 AssetCounts events_merged(const AssetDecl& asset, RunState& s, json&) {
@@ -211,16 +211,24 @@ AssetCounts events_merged(const AssetDecl& asset, RunState& s, json&) {
   std::vector<const JoinedStage*> stages;
   for (const auto& stage : joined) stages.push_back(&stage);
   const TimelineInputs inputs{*labs.rows, labs.codes, stages, admissions, *s.codes};
-  const size_t partition_rows = s.options.memory_limit / 2 / kPartitionBytesPerLabRow;
+  // 0: no limit, one partition.
+  const size_t partition_rows =
+      s.options.memory_limit == 0
+          ? 0
+          : std::max<uint64_t>(1, s.options.memory_limit / 2 / kPartitionBytesPerLabRow);
   AtomicOutput output(s.out(asset.output));
   EventsMergedFile file(output.temp_path().string(), s.codes, s.options.row_group_rows, s.threads);
-  std::optional<EventsMerged> last;
+  std::optional<EventsMerged> only;  // the first partition, while it is the only one
+  size_t parts = 0;
   const size_t partitions =
       merge_by_partition(inputs, partition_rows, s.threads, [&](EventsMerged&& part) {
         file.append(part, admissions);
         counts.rows_out += static_cast<int64_t>(part.events.size());
         s.meter->done += static_cast<int64_t>(part.admission_start.size() - 1);
-        last = std::move(part);
+        if (++parts == 1)
+          only = std::move(part);
+        else
+          only.reset();
       });
   file.finish();
   output.commit();
@@ -228,7 +236,7 @@ AssetCounts events_merged(const AssetDecl& asset, RunState& s, json&) {
   // One partition is the whole timeline: the assets after it walk it in memory. Otherwise they
   // read it back from the file, one window at a time.
   if (partitions == 1)
-    s.merged = std::move(last);
+    s.merged = std::move(only);
   else
     s.merged_file = s.out(asset.output);
   return counts;
