@@ -166,8 +166,8 @@ TEST(GroupSequence, WithinAdmissionsEqualsWithinGroups) {
   }
   const auto by_group = sequence_within_groups(subject, hadm, time, 2);
   for (int threads : {1, 2}) {
-    const auto by_admission =
-        sequence_within_admissions(admission, 100, 50, subject, time, threads);
+    BigVector<int64_t> by_admission = {9};  // replaced
+    sequence_within_admissions(admission, 100, 50, subject, time, threads, by_admission);
     EXPECT_TRUE(std::equal(by_group.begin(), by_group.end(), by_admission.begin()));
   }
 }

@@ -59,10 +59,10 @@ std::vector<uint32_t> code_ranks(const CodeBook& codes) {
   return rank;
 }
 
-JoinedStage index_by_admission(const StagedEvents& stage, const BigVector<uint32_t>& admission,
-                               uint32_t first, size_t count) {
-  JoinedStage out;
+void index_by_admission(const StagedEvents& stage, const BigVector<uint32_t>& admission,
+                        uint32_t first, size_t count, JoinedStage& out) {
   out.events = &stage;
+  out.without_admission = 0;
   out.first_admission = first;
   out.start.assign(count + 1, 0);
   for (uint32_t a : admission) {
@@ -72,12 +72,12 @@ JoinedStage index_by_admission(const StagedEvents& stage, const BigVector<uint32
       ++out.start[a - first + 1];
   }
   std::partial_sum(out.start.begin(), out.start.end(), out.start.begin());
+  out.rows.clear();  // keeps the memory
   out.rows.resize(out.start.back());
   std::vector<uint64_t> fill(out.start.begin(), out.start.end() - 1);
   for (size_t i = 0; i < admission.size(); ++i)
     if (admission[i] != kNoAdmission)
       out.rows[fill[admission[i] - first]++] = static_cast<uint32_t>(i);
-  return out;
 }
 
 JoinedStage join_admissions(const StagedEvents& stage, const StgAdmissions& admissions) {
@@ -87,7 +87,9 @@ JoinedStage join_admissions(const StagedEvents& stage, const StgAdmissions& admi
     const int64_t rank = finder.rank(stage.hadm_id[i]);
     admission[i] = rank < 0 ? kNoAdmission : static_cast<uint32_t>(rank);
   }
-  return index_by_admission(stage, admission, 0, admissions.size());
+  JoinedStage out;
+  index_by_admission(stage, admission, 0, admissions.size(), out);
+  return out;
 }
 
 void count_stage(AssetCounts& counts, const JoinedStage& stage) {
@@ -96,12 +98,11 @@ void count_stage(AssetCounts& counts, const JoinedStage& stage) {
               stage.without_admission);
 }
 
-EventsMerged merge_admissions(const std::vector<const JoinedStage*>& stages,
-                              const StgAdmissions& admissions,
-                              const std::vector<uint32_t>& code_rank, uint32_t first, uint32_t last,
-                              int threads) {
-  EventsMerged out;
+void merge_admissions(const std::vector<const JoinedStage*>& stages,
+                      const StgAdmissions& admissions, const std::vector<uint32_t>& code_rank,
+                      uint32_t first, uint32_t last, int threads, EventsMerged& out) {
   out.first_admission = first;
+  out.counts = {};
   std::vector<const StagedEvents*> stage_of_type(static_cast<size_t>(CodeType::TimeBin) + 1);
   for (const auto* stage : stages) {
     auto& slot = stage_of_type[static_cast<size_t>(stage->events->type)];
@@ -120,6 +121,7 @@ EventsMerged merge_admissions(const std::vector<const JoinedStage*>& stages,
     for (const auto* stage : stages) n += stage_rows(*stage, a).size();
     out.admission_start[a - first + 1] = out.admission_start[a - first] + n;
   }
+  out.events.clear();  // keeps the memory; nothing to copy when it grows
   out.events.resize(out.admission_start.back());
   size_t o = 0;
   for (uint32_t a = first; a < last; ++a)
@@ -133,7 +135,6 @@ EventsMerged merge_admissions(const std::vector<const JoinedStage*>& stages,
     sort_admissions(out, begin, end, stage_of_type, code_rank, admissions.admittime());
   });
   out.counts.rows_out = static_cast<int64_t>(out.events.size());
-  return out;
 }
 
 void events_merged_rows(Table& table, size_t at, const EventsMerged& merged,

@@ -67,9 +67,9 @@ struct JoinedStage {
 };
 
 // Indexes `stage`'s events by admission[i], which lies in [first, first + count) or is
-// kNoAdmission.
-JoinedStage index_by_admission(const StagedEvents& stage, const BigVector<uint32_t>& admission,
-                               uint32_t first, size_t count);
+// kNoAdmission, into `out` (its memory is reused).
+void index_by_admission(const StagedEvents& stage, const BigVector<uint32_t>& admission,
+                        uint32_t first, size_t count, JoinedStage& out);
 
 // Joins a stage to stg_admissions on hadm_id.
 JoinedStage join_admissions(const StagedEvents& stage, const StgAdmissions& admissions);
@@ -78,10 +78,10 @@ JoinedStage join_admissions(const StagedEvents& stage, const StgAdmissions& admi
 // admission's ordered by (time_offset_hours, seq_num, code), then stage and row within the stage.
 // `code_rank` orders codes by their text (code_ranks). Admissions are sorted on `threads` threads;
 // the result does not depend on it. counts.rows_out only: the caller accounts for the stages.
-EventsMerged merge_admissions(const std::vector<const JoinedStage*>& stages,
-                              const StgAdmissions& admissions,
-                              const std::vector<uint32_t>& code_rank, uint32_t first, uint32_t last,
-                              int threads = 1);
+// `out` is replaced, its memory reused (partitions after the first fault in no fresh pages).
+void merge_admissions(const std::vector<const JoinedStage*>& stages,
+                      const StgAdmissions& admissions, const std::vector<uint32_t>& code_rank,
+                      uint32_t first, uint32_t last, int threads, EventsMerged& out);
 
 // Code ranks in byte order of the code text, so that comparing ranks compares codes.
 std::vector<uint32_t> code_ranks(const CodeBook& codes);

@@ -66,13 +66,14 @@ BigVector<int64_t> sequence_within_groups(const BigVector<int64_t>& subject,
   return seq;
 }
 
-BigVector<int64_t> sequence_within_admissions(const BigVector<uint32_t>& admission, uint32_t first,
-                                              size_t count, const BigVector<int64_t>& subject,
-                                              const BigVector<int64_t>& time, int threads) {
+void sequence_within_admissions(const BigVector<uint32_t>& admission, uint32_t first, size_t count,
+                                const BigVector<int64_t>& subject, const BigVector<int64_t>& time,
+                                int threads, BigVector<int64_t>& seq) {
   std::vector<uint32_t> start, rows;
   bucket_rows(
       admission.size(), count, [&](size_t i) { return admission[i] - first; }, start, rows);
-  BigVector<int64_t> seq(admission.size());
+  seq.clear();  // keeps the memory
+  seq.resize(admission.size());
   parallel_for(count, threads, [&](size_t first_group, size_t last_group) {
     for (size_t g = first_group; g < last_group; ++g) {
       auto begin = rows.begin() + start[g], end = rows.begin() + start[g + 1];
@@ -87,7 +88,6 @@ BigVector<int64_t> sequence_within_admissions(const BigVector<uint32_t>& admissi
       }
     }
   });
-  return seq;
 }
 
 }  // namespace ehrtok

@@ -71,10 +71,11 @@ int64_t stg_labs_rows_without_admission(const LabItems& items, const TopLabs& to
   return top_tally(items, top).top.orphaned;
 }
 
-StagedEvents build_stg_labs(const LabRowSpans& rows, const std::vector<int64_t>& item_ids,
-                            uint32_t first_admission, size_t admission_count, const LabCodes& codes,
-                            const StgAdmissions& admissions, BigVector<uint32_t>& admission,
-                            int threads, const std::function<void()>& done_reading) {
+void build_stg_labs(const LabRowSpans& rows, const std::vector<int64_t>& item_ids,
+                    uint32_t first_admission, size_t admission_count, const LabCodes& codes,
+                    const StgAdmissions& admissions, StagedEvents& out,
+                    BigVector<uint32_t>& admission, int threads,
+                    const std::function<void()>& done_reading) {
   // Each span counts its kept rows, then writes them at their place, both on all threads.
   std::vector<int64_t> slot_of(item_ids.size());  // LabRow::item -> top slot or -1
   for (size_t i = 0; i < item_ids.size(); ++i) slot_of[i] = codes.slot(item_ids[i]);
@@ -83,13 +84,16 @@ StagedEvents build_stg_labs(const LabRowSpans& rows, const std::vector<int64_t>&
     for (const LabRow& row : rows[i]) first_out[i + 1] += slot_of[row.item] >= 0;
   });
   std::partial_sum(first_out.begin(), first_out.end(), first_out.begin());
-  StagedEvents out;
   out.type = CodeType::Lab;
   const size_t kept = first_out.back();
-  out.subject_id.resize(kept);
-  out.hadm_id.resize(kept);
-  out.event_time.resize(kept);
+  // Cleared first: the memory is kept, and nothing is copied when it grows.
+  for (auto* v : {&out.subject_id, &out.hadm_id, &out.event_time}) {
+    v->clear();
+    v->resize(kept);
+  }
+  out.code.clear();
   out.code.resize(kept);
+  admission.clear();
   admission.resize(kept);
   const auto& hadm_id = admissions.hadm_id();
   parallel_each(rows.size(), threads, [&](size_t i) {
@@ -106,10 +110,9 @@ StagedEvents build_stg_labs(const LabRowSpans& rows, const std::vector<int64_t>&
     }
   });
   if (done_reading) done_reading();  // `rows` may be gone from here on
-  out.seq_num = sequence_within_admissions(admission, first_admission, admission_count,
-                                           out.subject_id, out.event_time, threads);
+  sequence_within_admissions(admission, first_admission, admission_count, out.subject_id,
+                             out.event_time, threads, out.seq_num);
   out.counts.rows_out = static_cast<int64_t>(out.size());
-  return out;
 }
 
 }  // namespace ehrtok

@@ -60,9 +60,10 @@ int64_t stg_labs_rows_without_admission(const LabItems& items, const TopLabs& to
 // order). `admission` receives each event's stg_admissions row. Rows are decided on `threads`
 // threads; the result does not depend on it. `done_reading` is called as soon as `rows` is no
 // longer read, so that the caller can free it.
-StagedEvents build_stg_labs(const LabRowSpans& rows, const std::vector<int64_t>& item_ids,
-                            uint32_t first_admission, size_t admission_count, const LabCodes& codes,
-                            const StgAdmissions& admissions, BigVector<uint32_t>& admission,
-                            int threads = 1, const std::function<void()>& done_reading = {});
+void build_stg_labs(const LabRowSpans& rows, const std::vector<int64_t>& item_ids,
+                    uint32_t first_admission, size_t admission_count, const LabCodes& codes,
+                    const StgAdmissions& admissions, StagedEvents& out,
+                    BigVector<uint32_t>& admission, int threads = 1,
+                    const std::function<void()>& done_reading = {});
 
 }  // namespace ehrtok

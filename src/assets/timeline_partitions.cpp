@@ -5,10 +5,15 @@
 namespace ehrtok {
 
 size_t merge_by_partition(const TimelineInputs& in, size_t partition_rows, int threads,
-                          const std::function<void(EventsMerged&&)>& fn) {
+                          const std::function<void(EventsMerged&)>& fn) {
   const size_t buckets = in.labs.bucket_count(), admissions = in.admissions.size();
   const std::vector<uint32_t> code_rank = code_ranks(in.codes);  // every code is interned by now
-  BigVector<LabRow> scratch;                                     // spilled rows read back
+  // Reused from partition to partition: fresh memory costs more than the work on it here.
+  BigVector<LabRow> scratch;  // spilled rows read back
+  StagedEvents lab_events;
+  BigVector<uint32_t> admission;
+  JoinedStage labs;
+  EventsMerged merged;
   size_t partitions = 0;
   for (size_t first = 0; first < std::max<size_t>(buckets, 1);) {
     size_t last = first + 1, held = in.labs.bucket_count() ? in.labs.bucket_rows(first) : 0;
@@ -21,21 +26,19 @@ size_t merge_by_partition(const TimelineInputs& in, size_t partition_rows, int t
     const LabRowSpans spans =
         buckets ? in.labs.read_partition(first, last, scratch) : LabRowSpans{};
     const size_t count = last_admission - first_admission;
-    BigVector<uint32_t> admission;
-    const StagedEvents lab_events =
-        build_stg_labs(spans, in.labs.item_ids(), first_admission, count, in.lab_codes,
-                       in.admissions, admission, threads, [&] {
-                         // The last partition frees the rows for the memory that follows.
-                         if (last < buckets) return;
-                         in.labs.release_rows();
-                         scratch = {};
-                       });
-    const JoinedStage labs = index_by_admission(lab_events, admission, first_admission, count);
-    admission = {};
+    build_stg_labs(spans, in.labs.item_ids(), first_admission, count, in.lab_codes, in.admissions,
+                   lab_events, admission, threads, [&] {
+                     // The last partition frees the rows for the memory that follows.
+                     if (last < buckets) return;
+                     in.labs.release_rows();
+                     scratch = {};
+                   });
+    index_by_admission(lab_events, admission, first_admission, count, labs);
     std::vector<const JoinedStage*> stages = in.stages;
     stages.push_back(&labs);
-    fn(merge_admissions(stages, in.admissions, code_rank, first_admission, last_admission,
-                        threads));
+    merge_admissions(stages, in.admissions, code_rank, first_admission, last_admission, threads,
+                     merged);
+    fn(merged);
     ++partitions;
     first = last;
   }

@@ -28,7 +28,8 @@ struct TimelineInputs {
 // Calls fn with events_merged of consecutive partitions in timeline order, each of whole buckets
 // holding at most `partition_rows` lab rows (a bucket holding more is a partition of its own;
 // 0: one partition). Returns how many partitions there were.
+// fn may move the events away; otherwise their memory is reused by the next partition.
 size_t merge_by_partition(const TimelineInputs& in, size_t partition_rows, int threads,
-                          const std::function<void(EventsMerged&&)>& fn);
+                          const std::function<void(EventsMerged&)>& fn);
 
 }  // namespace ehrtok

@@ -221,7 +221,7 @@ AssetCounts events_merged(const AssetDecl& asset, RunState& s, json&) {
   std::optional<EventsMerged> only;  // the first partition, while it is the only one
   size_t parts = 0;
   const size_t partitions =
-      merge_by_partition(inputs, partition_rows, s.threads, [&](EventsMerged&& part) {
+      merge_by_partition(inputs, partition_rows, s.threads, [&](EventsMerged& part) {
         file.append(part, admissions);
         counts.rows_out += static_cast<int64_t>(part.events.size());
         s.meter->done += static_cast<int64_t>(part.admission_start.size() - 1);
