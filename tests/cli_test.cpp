@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "synth/synth.h"
 #include "test_support.h"
 
 namespace ehrtok {
@@ -95,8 +96,8 @@ TEST(Cli, SameBytesWithOneOrTwoThreadsAndAnyMemoryLimit) {
   fs::path hosp = dir.path() / "hosp";
   if (testing::demo_available()) {
     hosp = testing::demo_hosp_dir();
-  } else {
-    write_small_hosp(hosp);
+  } else {  // enough lab rows to spill
+    synth::generate({.output_dir = hosp.string(), .patients = 300, .seed = 5});
   }
   const std::vector<std::string> runs = {
       "--threads 1", "--threads 2", "--memory-limit 0 --threads 2",

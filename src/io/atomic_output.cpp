@@ -5,6 +5,7 @@
 #include <mutex>
 #include <set>
 #include <system_error>
+#include <thread>
 
 namespace ehrtok {
 namespace {

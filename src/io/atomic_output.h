@@ -52,7 +52,8 @@ class AtomicOutput {
 
 // Removes the temporary files of every AtomicOutput not yet committed or destroyed, from any
 // thread: what an interrupted process (SIGINT) does before it exits. From then on commit()
-// throws instead of renaming. Gives up on a large temporary folder after 0.7 s (it keeps its
+// waits up to 5 s (for the interrupting thread to end the process) and then throws instead of
+// renaming. Gives up on a large temporary folder after 0.7 s (it keeps its
 // suffix, and the next build of its asset removes or reuses it). The registry it reads is the one
 // piece of process-wide state in ehrtok, because a signal has no other way to find the outputs.
 // Returns how many temporary outputs there were.
