@@ -26,6 +26,7 @@ void handle_interrupts() {
     std::fprintf(stderr, "\nehrtok: interrupted; removed %d unfinished output%s\n", removed,
                  removed == 1 ? "" : "s");
     std::fflush(stderr);
+    remove_pending_outputs();  // and what a build wrote in the meantime
     _exit(128 + signal);
   }).detach();
 }

@@ -22,6 +22,8 @@ std::multiset<std::filesystem::path>& pending() {
 
 void register_pending(const std::filesystem::path& temp) {
   std::lock_guard lock(pending_mutex);
+  // No output is begun once an interruption is removing them (it could outlive the sweep).
+  if (interrupted) throw std::runtime_error(temp.string() + ": interrupted, not begun");
   pending().insert(temp);
 }
 
@@ -66,18 +68,23 @@ bool is_real_directory(const std::filesystem::path& p) {
 
 AtomicOutput::AtomicOutput(std::filesystem::path final_path, Previous previous)
     : final_(std::move(final_path)), temp_(final_.string() + kSuffix) {
-  if (previous == Previous::Reuse) {
-    std::filesystem::remove_all(final_.string() + kRetiredSuffix);
-    if (is_real_directory(final_)) {
+  register_pending(temp_);  // first: throws, touching nothing, once an interruption began
+  try {
+    if (previous == Previous::Reuse) {
+      std::filesystem::remove_all(final_.string() + kRetiredSuffix);
+      if (is_real_directory(final_)) {
+        std::filesystem::remove_all(temp_);  // left over from an interrupted run
+        std::filesystem::rename(final_, temp_);
+      } else if (!is_real_directory(temp_)) {
+        std::filesystem::remove_all(temp_);
+      }
+    } else {
       std::filesystem::remove_all(temp_);  // left over from an interrupted run
-      std::filesystem::rename(final_, temp_);
-    } else if (!is_real_directory(temp_)) {
-      std::filesystem::remove_all(temp_);
     }
-  } else {
-    std::filesystem::remove_all(temp_);  // left over from an interrupted run
+  } catch (...) {
+    unregister_pending(temp_);
+    throw;
   }
-  register_pending(temp_);
 }
 
 bool AtomicOutput::remove(const std::filesystem::path& final_path) {
@@ -104,8 +111,17 @@ void AtomicOutput::commit() {
   // rename() cannot replace a non-empty directory, so an old directory output goes first.
   if (std::filesystem::is_directory(final_)) std::filesystem::remove_all(final_);
   {
-    std::lock_guard lock(pending_mutex);
-    if (interrupted) throw std::runtime_error(final_.string() + ": interrupted, not committed");
+    std::unique_lock lock(pending_mutex);
+    if (interrupted) {
+      // What was written after the interrupting thread removed the pending outputs goes too.
+      // That thread is recording the build as interrupted and ending the process: give it the
+      // time to, rather than report this build as failed in between.
+      std::error_code ignored;
+      std::filesystem::remove_all(temp_, ignored);
+      lock.unlock();
+      std::this_thread::sleep_for(std::chrono::seconds(5));
+      throw std::runtime_error(final_.string() + ": interrupted, not committed");
+    }
     std::filesystem::rename(temp_, final_);
     committed_ = true;
     unregister_pending_locked(temp_);
