@@ -6,6 +6,7 @@
 #include "assets/timeline_rows.h"
 #include "io/input_error.h"
 #include "table/timestamp.h"
+#include "util/counting_sort.h"
 #include "util/parallel_for.h"
 
 namespace ehrtok {
@@ -62,22 +63,11 @@ std::vector<uint32_t> code_ranks(const CodeBook& codes) {
 void index_by_admission(const StagedEvents& stage, const BigVector<uint32_t>& admission,
                         uint32_t first, size_t count, JoinedStage& out) {
   out.events = &stage;
-  out.without_admission = 0;
   out.first_admission = first;
-  out.start.assign(count + 1, 0);
-  for (uint32_t a : admission) {
-    if (a == kNoAdmission)
-      ++out.without_admission;
-    else
-      ++out.start[a - first + 1];
-  }
-  std::partial_sum(out.start.begin(), out.start.end(), out.start.begin());
-  out.rows.clear();  // keeps the memory
-  out.rows.resize(out.start.back());
-  std::vector<uint64_t> fill(out.start.begin(), out.start.end() - 1);
-  for (size_t i = 0; i < admission.size(); ++i)
-    if (admission[i] != kNoAdmission)
-      out.rows[fill[admission[i] - first]++] = static_cast<uint32_t>(i);
+  // kNoAdmission - first is never below count: those events are left out.
+  order_by_key(
+      admission.size(), count, [&](size_t i) { return admission[i] - first; }, out.start, out.rows);
+  out.without_admission = static_cast<int64_t>(admission.size() - out.start.back());
 }
 
 JoinedStage join_admissions(const StagedEvents& stage, const StgAdmissions& admissions) {

@@ -5,6 +5,7 @@
 #include <absl/container/flat_hash_map.h>
 
 #include "assets/staged_events.h"
+#include "util/counting_sort.h"
 #include "util/parallel_for.h"
 
 namespace ehrtok {
@@ -13,18 +14,6 @@ namespace {
 // Orders times with NULL (kNullTime, the minimum) last: compared as unsigned after a shift that
 // maps kNullTime to the maximum.
 uint64_t nulls_last(int64_t time) { return static_cast<uint64_t>(time) - 1 - (uint64_t{1} << 63); }
-
-// Rows [0, n) by group (group[i] < groups), file order within a group: the rows of group g are
-// rows[start[g]..start[g + 1]).
-void bucket_rows(size_t n, size_t groups, const auto& group, std::vector<uint32_t>& start,
-                 std::vector<uint32_t>& rows) {
-  start.assign(groups + 1, 0);
-  for (size_t i = 0; i < n; ++i) ++start[group(i) + 1];
-  for (size_t g = 1; g < start.size(); ++g) start[g] += start[g - 1];
-  rows.resize(n);
-  std::vector<uint32_t> fill(start.begin(), start.end() - 1);
-  for (size_t i = 0; i < n; ++i) rows[fill[group(i)]++] = static_cast<uint32_t>(i);
-}
 
 }  // namespace
 
@@ -49,7 +38,7 @@ BigVector<int64_t> sequence_within_groups(const BigVector<int64_t>& subject,
 
   // Counting sort of row indices by group keeps file order inside each group.
   std::vector<uint32_t> start, rows;
-  bucket_rows(
+  order_by_key(
       n, group_of_key.size(), [&](size_t i) { return group[i]; }, start, rows);
   std::vector<uint32_t>().swap(group);  // freed before seq is allocated
 
@@ -70,7 +59,7 @@ void sequence_within_admissions(const BigVector<uint32_t>& admission, uint32_t f
                                 const BigVector<int64_t>& subject, const BigVector<int64_t>& time,
                                 int threads, BigVector<int64_t>& seq) {
   std::vector<uint32_t> start, rows;
-  bucket_rows(
+  order_by_key(
       admission.size(), count, [&](size_t i) { return admission[i] - first; }, start, rows);
   seq.clear();  // keeps the memory
   seq.resize(admission.size());

@@ -12,6 +12,8 @@
 
 #include <fmt/format.h>
 
+#include "util/counting_sort.h"
+
 namespace ehrtok {
 
 void ItemTally::add(const ItemTally& o) {
@@ -86,7 +88,9 @@ LabIntake::LabIntake(LabIntakeOptions options) : options_(std::move(options)) {
   if (!options_.spill.empty()) AtomicOutput::remove(options_.spill);
   const StgAdmissions& admissions = *options_.admissions;
   admissions_per_bucket_ = std::max<size_t>(1, (admissions.size() + kLabBuckets - 1) / kLabBuckets);
-  bucket_rows_.resize((admissions.size() + admissions_per_bucket_ - 1) / admissions_per_bucket_);
+  // At least one bucket, even without admissions (it is then empty).
+  bucket_rows_.resize(std::max<size_t>(
+      1, (admissions.size() + admissions_per_bucket_ - 1) / admissions_per_bucket_));
   const auto& subject = admissions.subject_id();
   for (uint32_t i = 0; i < subject.size(); ++i) {
     auto [it, fresh] = subject_admissions_.try_emplace(subject[i], i, i + 1);
@@ -103,8 +107,8 @@ std::any LabIntake::take_in(const Table& chunk) const {
   const Column& valuenum = chunk.column("valuenum");
   const StgAdmissions* admissions = options_.admissions;
 
-  // First the fate of every row (kept rows: their row and admission), then the kept rows are
-  // written straight to their place in bucket order.
+  // First the fate of every row (kept rows: their row, admission and item), then the kept rows
+  // in bucket order.
   Contribution out;
   struct Kept {
     uint32_t row, admission, item;
@@ -154,19 +158,20 @@ std::any LabIntake::take_in(const Table& chunk) const {
       out.items.values[items.item[slot]] = std::move(items.values[slot]);
   }
 
-  // The kept rows by bucket, in file order within one (a counting sort).
-  const auto bucket = [&](uint32_t admission) { return admission / admissions_per_bucket_; };
-  auto& start = out.rows.bucket_start;
-  start.assign(bucket_rows_.size() + 1, 0);
-  for (const Kept& k : kept) ++start[bucket(k.admission) + 1];
-  for (size_t b = 0; b < bucket_rows_.size(); ++b) start[b + 1] += start[b];
+  // The kept rows by bucket, in file order within one.
+  std::vector<uint32_t> order;
+  order_by_key(
+      kept.size(), bucket_rows_.size(),
+      [&](size_t i) { return kept[i].admission / admissions_per_bucket_; }, out.rows.bucket_start,
+      order);
   out.rows.rows.resize(kept.size());
-  std::vector<uint32_t> fill(start.begin(), start.end() - 1);
   constexpr double kNullValue = std::numeric_limits<double>::quiet_NaN();
-  for (const Kept& k : kept)
-    out.rows.rows[fill[bucket(k.admission)]++] = {
-        value_or(subject, k.row, kNullId), value_or(charttime, k.row, kNullTime),
-        valuenum.is_null(k.row) ? kNullValue : valuenum.doubles[k.row], k.admission, k.item};
+  for (size_t i = 0; i < order.size(); ++i) {
+    const Kept& k = kept[order[i]];
+    out.rows.rows[i] = {value_or(subject, k.row, kNullId), value_or(charttime, k.row, kNullTime),
+                        valuenum.is_null(k.row) ? kNullValue : valuenum.doubles[k.row], k.admission,
+                        k.item};
+  }
   out.item_ids = std::move(items.item);
   return out;
 }

@@ -100,6 +100,7 @@ class LabIntake {
   void release_values() { items_.values.clear(); }
   bool keeps_rows() const { return options_.admissions != nullptr; }
 
+  // At least 1 when rows are kept (keeps_rows()).
   size_t bucket_count() const { return bucket_rows_.size(); }
   // The admissions of bucket b: [first, last) rows of stg_admissions.
   std::pair<uint32_t, uint32_t> bucket_admissions(size_t b) const;

@@ -6,7 +6,7 @@ namespace ehrtok {
 
 size_t merge_by_partition(const TimelineInputs& in, size_t partition_rows, int threads,
                           const std::function<void(EventsMerged&)>& fn) {
-  const size_t buckets = in.labs.bucket_count(), admissions = in.admissions.size();
+  const size_t buckets = in.labs.bucket_count();                 // at least one
   const std::vector<uint32_t> code_rank = code_ranks(in.codes);  // every code is interned by now
   // Reused from partition to partition: fresh memory costs more than the work on it here.
   BigVector<LabRow> scratch;  // spilled rows read back
@@ -15,16 +15,14 @@ size_t merge_by_partition(const TimelineInputs& in, size_t partition_rows, int t
   JoinedStage labs;
   EventsMerged merged;
   size_t partitions = 0;
-  for (size_t first = 0; first < std::max<size_t>(buckets, 1);) {
-    size_t last = first + 1, held = in.labs.bucket_count() ? in.labs.bucket_rows(first) : 0;
+  for (size_t first = 0; first < buckets;) {
+    size_t last = first + 1, held = in.labs.bucket_rows(first);
     while (last < buckets &&
            (partition_rows == 0 || held + in.labs.bucket_rows(last) <= partition_rows))
       held += in.labs.bucket_rows(last++);
-    const uint32_t first_admission = buckets ? in.labs.bucket_admissions(first).first : 0;
-    const uint32_t last_admission =
-        buckets ? in.labs.bucket_admissions(last - 1).second : static_cast<uint32_t>(admissions);
-    const LabRowSpans spans =
-        buckets ? in.labs.read_partition(first, last, scratch) : LabRowSpans{};
+    const uint32_t first_admission = in.labs.bucket_admissions(first).first;
+    const uint32_t last_admission = in.labs.bucket_admissions(last - 1).second;
+    const LabRowSpans spans = in.labs.read_partition(first, last, scratch);
     const size_t count = last_admission - first_admission;
     build_stg_labs(spans, in.labs.item_ids(), first_admission, count, in.lab_codes, in.admissions,
                    lab_events, admission, threads, [&] {

@@ -30,12 +30,8 @@ Table read_stored(const AssetDecl& asset, const RunState& s,
 void load_labevents(const AssetDecl& asset, RunState& s) {
   const parquet::FileReader file(s.out(stored_output(asset, s.options)).string());
   const auto expected = mimic::empty_raw_table(mimic::labevents()).fields;
-  for (const auto& field : expected)
-    if (std::none_of(file.schema().begin(), file.schema().end(),
-                     [&](const Field& f) { return f.name == field.name && f.type == field.type; }))
-      throw InputError(asset.name + ": stored table has no column " + field.name);
-  std::vector<std::string> columns;
-  for (const auto& field : expected) columns.push_back(field.name);
+  if (const auto wrong = schema_mismatch(Table::empty(file.schema()), expected); !wrong.empty())
+    throw InputError(asset.name + ": stored table has " + wrong);
   s.labevents = new_lab_intake(s);
   size_t next = 0;
   run_ordered_pipeline<size_t, std::any>(
@@ -44,7 +40,7 @@ void load_labevents(const AssetDecl& asset, RunState& s) {
         if (next == file.num_row_groups()) return std::nullopt;
         return next++;
       },
-      [&](size_t g) { return s.labevents->take_in(file.read_row_group(g, columns)); },
+      [&](size_t g) { return s.labevents->take_in(file.read_row_group(g)); },
       [&](std::any&& contribution) { s.labevents->add(std::move(contribution)); });
 }
 
