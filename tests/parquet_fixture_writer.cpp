@@ -474,6 +474,42 @@ void write_runs(const fs::path& dir) {
   f.write_as_runs(dir, 400, options);
 }
 
+// Integer columns as DELTA_BINARY_PACKED pages of every shape: pages that end inside a miniblock
+// and a block, steps of 0, 1 and all 64 bits (differences that overflow int64), a constant
+// column, NULLs spread out and whole NULL pages (a page of no value), and one-value pages.
+void write_delta(const fs::path& dir) {
+  Fixture f("delta");
+  Ints id, wide, constant, sparse, when;
+  Lcg random{42};
+  const int64_t base = micros_of(2150, 1, 1, 0, 0, 0);
+  int64_t walk = 0;
+  for (int64_t i = 0; i < 1500; ++i) {
+    id.push_back(1000000 + i);
+    const uint64_t bits = uint64_t{random.next()} << 32 | random.next();
+    wide.push_back(i % 3 == 0   ? kInt64Min + i
+                   : i % 3 == 1 ? kInt64Max - i
+                                : static_cast<int64_t>(bits));
+    constant.push_back(-5);
+    walk += static_cast<int64_t>(random.next() % 1000) - 400;
+    sparse.push_back(i % 13 == 0 || (i >= 600 && i < 900) ? std::nullopt : std::optional(walk));
+    when.push_back(i % 5 == 4 ? std::nullopt
+                              : std::optional(base + i * 60000000LL + random.next() % 7));
+  }
+  f.add_int64("id", false, id);
+  f.add_int64("wide", false, wide);
+  f.add_int64("constant", false, constant);
+  f.add_int64("sparse", true, sparse);
+  f.add_timestamp("when", true, when);
+  ehrtok::parquet::WriterOptions options;
+  options.page_values = 300;
+  f.write(dir, 1000, options);
+  Fixture one("delta_one_value_pages");
+  one.add_int64("v", true, {7, std::nullopt, kInt64Min, kInt64Max, 0});
+  ehrtok::parquet::WriterOptions single;
+  single.page_values = 1;
+  one.write(dir, 3, single);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -494,6 +530,7 @@ int main(int argc, char** argv) {
     write_empty_groups(dir);
     write_sliced(dir);
     write_runs(dir);
+    write_delta(dir);
   } catch (const std::exception& e) {
     std::cerr << "parquet_fixture_writer: " << e.what() << '\n';
     return 1;

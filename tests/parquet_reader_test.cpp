@@ -528,9 +528,9 @@ TEST(ParquetReader, UnsupportedEncodingIsNamed) {
   const std::string path = dir.path() / "t.parquet";
   HandMadeChunk chunk;
   chunk.meta.type = format::Type::Int64;
-  append_page(chunk.bytes, chunk.meta, Bytes(16, 0), false, 2, static_cast<format::Encoding>(5));
+  append_page(chunk.bytes, chunk.meta, Bytes(16, 0), false, 2, static_cast<format::Encoding>(9));
   write_bytes(path, hand_made_file({{"i", ColumnType::Int64, false}}, {chunk}, 2));
-  expect_input_error(path, "unsupported encoding 5");
+  expect_input_error(path, "unsupported encoding 9");
 }
 
 TEST(ParquetReader, TooFewPagesForTheRowCount) {

@@ -6,7 +6,9 @@
 #include <cstring>
 #include <numeric>
 #include <string>
+#include <type_traits>
 
+#include "parquet/delta_binary_packed.h"
 #include "parquet/format_error.h"
 #include "parquet/page_header.h"
 #include "parquet/rle_bp_decoder.h"
@@ -188,9 +190,16 @@ class ChunkDecoder {
                   size_t present, const uint8_t* valid) {
     if (header.encoding == Encoding::RleDictionary || header.encoding == Encoding::PlainDictionary)
       return read_numeric_indices(values, out, n, present, valid);
+    if constexpr (std::is_same_v<T, int64_t>) {
+      if (header.encoding == Encoding::DeltaBinaryPacked) {
+        decode_delta_binary_packed(values, std::span(out, present));
+        return spread_to_valid_rows(out, n, present, valid);
+      }
+    }
     if (header.encoding != Encoding::Plain)
       throw FormatError("unsupported encoding " + encoding_name(header.encoding) + " for " +
-                        column_type_name(field_.type) + " values (only PLAIN or dictionary)");
+                        column_type_name(field_.type) +
+                        " values (only PLAIN, dictionary or, for integers, DELTA_BINARY_PACKED)");
     if (values.size() / sizeof(T) < present)
       throw FormatError("data page holds fewer values than its header says");
     if (present == n) {

@@ -1,12 +1,12 @@
 // Decoding one column chunk (the counterpart of column_writer): its pages, decompressed and
 // decoded straight into a window of rows of a preallocated Column.
 //
-// INT64/TIMESTAMP/DOUBLE values are copied from PLAIN pages in bulk, or looked up in the chunk's
-// dictionary; definition levels become the
-// column's `valid` bytes; NULL rows get 0 as placeholder. String chunks decode to indices into the
-// chunk's own dictionary: the caller maps them to codes of the table's StringDictionary once all
-// chunks of the column are decoded (so that codes follow first appearance in row-group order
-// whatever the thread count).
+// INT64/TIMESTAMP/DOUBLE values are copied from PLAIN pages in bulk, decoded from
+// DELTA_BINARY_PACKED ones (integers), or looked up in the chunk's dictionary; definition levels
+// become the column's `valid` bytes; NULL rows get 0 as placeholder. String chunks decode to
+// indices into the chunk's own dictionary: the caller maps them to codes of the table's
+// StringDictionary once all chunks of the column are decoded (so that codes follow first appearance
+// in row-group order whatever the thread count).
 #pragma once
 
 #include <cstddef>

@@ -7,10 +7,13 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
+#include <utility>
 
 #include <absl/container/flat_hash_map.h>
 
 #include "parquet/chunk_dictionary.h"
+#include "parquet/delta_binary_packed.h"
 #include "parquet/page_header.h"
 #include "parquet/rle_bp_encoder.h"
 #include "parquet/statistics.h"
@@ -35,19 +38,40 @@ void append_plain(std::vector<uint8_t>& out, const T* values, size_t count) {
   out.insert(out.end(), bytes, bytes + count * sizeof(T));
 }
 
+// The non-NULL values of a data page: integers (ids, timestamps, sequence numbers, which change
+// little from row to row) DELTA_BINARY_PACKED, doubles PLAIN.
+void append_values(std::vector<uint8_t>& out, const int64_t* values, size_t count) {
+  append_delta_binary_packed({values, count}, out);
+}
+void append_values(std::vector<uint8_t>& out, const double* values, size_t count) {
+  append_plain(out, values, count);
+}
+template <typename T>
+constexpr Encoding kValueEncoding =
+    std::is_same_v<T, int64_t> ? Encoding::DeltaBinaryPacked : Encoding::Plain;
+
 void append_plain_string(std::vector<uint8_t>& out, std::string_view s) {
   const uint32_t length = checked_i32(s.size(), "a string");
   for (int byte = 0; byte < 4; ++byte) out.push_back(static_cast<uint8_t>(length >> (8 * byte)));
   out.insert(out.end(), s.begin(), s.end());
 }
 
+// Whether a chunk's pages are compressed: always, never, or as its first page decides.
+enum class Compression { Zstd, None, IfFirstPageShrinks };
+
+// A first page that ZSTD leaves above this share of its size is high-entropy (bit-packed
+// differences of shuffled values): compressing the chunk would cost time and save nothing.
+constexpr double kWorthwhileCompressedShare = 0.9;
+
 // Collects compressed pages and the sizes and offsets the footer needs.
 class ChunkBuilder {
  public:
-  // Pages are ZSTD-compressed, or stored as they are when `compress` is false (codec
-  // UNCOMPRESSED for the whole chunk).
-  explicit ChunkBuilder(ZstdCompressor& zstd, bool compress = true) : zstd_(zstd) {
-    if (!compress) chunk_.metadata.codec = format::Codec::Uncompressed;
+  // Pages are ZSTD-compressed, or stored as they are (codec UNCOMPRESSED for the whole chunk,
+  // Parquet has one codec per chunk). With IfFirstPageShrinks the chunk's first page must be a
+  // data page.
+  ChunkBuilder(ZstdCompressor& zstd, Compression compression) : zstd_(zstd) {
+    if (compression == Compression::None) chunk_.metadata.codec = format::Codec::Uncompressed;
+    decide_on_first_page_ = compression == Compression::IfFirstPageShrinks;
   }
 
   void add_dictionary_page(std::span<const uint8_t> body, size_t num_values) {
@@ -77,8 +101,14 @@ class ChunkBuilder {
  private:
   template <typename AppendHeader>
   void add_page(std::span<const uint8_t> body, AppendHeader&& append_header) {
-    const std::span<const uint8_t> compressed =
+    std::span<const uint8_t> compressed =
         chunk_.metadata.codec == format::Codec::Zstd ? zstd_.compress(body) : body;
+    if (std::exchange(decide_on_first_page_, false) &&
+        static_cast<double>(compressed.size()) >
+            kWorthwhileCompressedShare * static_cast<double>(body.size())) {
+      chunk_.metadata.codec = format::Codec::Uncompressed;
+      compressed = body;
+    }
     const size_t header_start = chunk_.bytes.size();
     append_header(
         PageSizes{checked_i32(body.size(), "a page"), checked_i32(compressed.size(), "a page")});
@@ -91,6 +121,7 @@ class ChunkBuilder {
   ZstdCompressor& zstd_;
   EncodedChunk chunk_;
   bool has_data_page_ = false;
+  bool decide_on_first_page_ = false;
 };
 
 // Rows of the slice, split into pages.
@@ -120,10 +151,10 @@ void append_levels(const Field& field, const Column& column, PageRange page,
 }
 
 template <typename T, typename Stats>
-EncodedChunk encode_plain(const Field& field, const ColumnSlice& slice, size_t page_values,
-                          const BigVector<T>& values, ZstdCompressor& zstd) {
+EncodedChunk encode_values(const Field& field, const ColumnSlice& slice, size_t page_values,
+                           const BigVector<T>& values, ZstdCompressor& zstd) {
   const Column& column = *slice.column;
-  ChunkBuilder builder(zstd);
+  ChunkBuilder builder(zstd, Compression::IfFirstPageShrinks);
   Stats stats;
   std::vector<uint8_t> body;
   std::vector<T> kept;  // a page's non-NULL values
@@ -132,9 +163,9 @@ EncodedChunk encode_plain(const Field& field, const ColumnSlice& slice, size_t p
     append_levels(field, column, page, body);
     if (column.valid.empty()) {  // no NULL: the page's values in one copy
       const size_t count = page.end - page.begin;
-      append_plain(body, values.data() + page.begin, count);
+      append_values(body, values.data() + page.begin, count);
       stats.add_all({values.data() + page.begin, count});
-      return builder.add_data_page(body, count, Encoding::Plain);
+      return builder.add_data_page(body, count, kValueEncoding<T>);
     }
     // The page's values without its NULLs, compacted branch-free: every row is stored at the next
     // place, which only a non-NULL row then keeps.
@@ -147,10 +178,11 @@ EncodedChunk encode_plain(const Field& field, const ColumnSlice& slice, size_t p
     }
     stats.add_all({kept.data(), count});
     stats.add_nulls(static_cast<int64_t>(rows - count));
-    append_plain(body, kept.data(), count);
-    builder.add_data_page(body, rows, Encoding::Plain);
+    append_values(body, kept.data(), count);
+    builder.add_data_page(body, rows, kValueEncoding<T>);
   });
-  return builder.finish(field.type, slice.length, stats.finish(), {Encoding::Plain, Encoding::Rle});
+  return builder.finish(field.type, slice.length, stats.finish(),
+                        {kValueEncoding<T>, Encoding::Rle});
 }
 
 // A chunk of `rows` NULLs (of any type): a dictionary would be empty, which not every reader
@@ -158,7 +190,7 @@ EncodedChunk encode_plain(const Field& field, const ColumnSlice& slice, size_t p
 // bytes per page, which a ZSTD frame would only make longer, so they are stored uncompressed.
 EncodedChunk encode_all_null(const Field& field, size_t rows, size_t page_values,
                              ChunkStatistics stats, ZstdCompressor& zstd) {
-  ChunkBuilder builder(zstd, /*compress=*/false);
+  ChunkBuilder builder(zstd, Compression::None);
   std::vector<uint8_t> body;
   for (size_t first = 0; first < rows; first += page_values) {
     const auto count = static_cast<uint32_t>(std::min(page_values, rows - first));
@@ -214,7 +246,7 @@ EncodedChunk encode_runs(const Field& field, const ColumnSlice& slice, size_t pa
   // A chunk this small (a patient's admissions) would not shrink: a ZSTD frame costs more bytes
   // and time than it saves.
   const bool tiny = dictionary.size() * sizeof(T) + slice.runs.size() * 8 < kTinyRunChunkBytes;
-  ChunkBuilder builder(zstd, !tiny);
+  ChunkBuilder builder(zstd, tiny ? Compression::None : Compression::Zstd);
   std::vector<uint8_t> body;
   append_plain(body, dictionary.data(), dictionary.size());
   builder.add_dictionary_page(body, dictionary.size());
@@ -253,7 +285,7 @@ EncodedChunk encode_strings(const Field& field, const ColumnSlice& slice, size_t
     return encode_all_null(field, slice.length, page_values, nulls.finish(), zstd);
   }
 
-  ChunkBuilder builder(zstd);
+  ChunkBuilder builder(zstd, Compression::Zstd);
   StringStats stats;
   std::vector<uint8_t> body;
   for (uint32_t code : dict.global_codes) {
@@ -334,11 +366,11 @@ EncodedChunk encode_column_chunk(const Field& field, const ColumnSlice& slice, s
     case ColumnType::Timestamp:
       if (runs)
         return encode_runs<int64_t, Int64Stats>(field, slice, page_values, column.ints, zstd);
-      return encode_plain<int64_t, Int64Stats>(field, slice, page_values, column.ints, zstd);
+      return encode_values<int64_t, Int64Stats>(field, slice, page_values, column.ints, zstd);
     case ColumnType::Double:
       if (runs)
         return encode_runs<double, DoubleStats>(field, slice, page_values, column.doubles, zstd);
-      return encode_plain<double, DoubleStats>(field, slice, page_values, column.doubles, zstd);
+      return encode_values<double, DoubleStats>(field, slice, page_values, column.doubles, zstd);
     case ColumnType::String:
       return encode_strings(field, slice, page_values, zstd);
   }

@@ -23,7 +23,13 @@ enum class ConvertedType : int32_t { Utf8 = 0, TimestampMillis = 9, TimestampMic
 
 enum class Repetition : int32_t { Required = 0, Optional = 1, Repeated = 2 };
 
-enum class Encoding : int32_t { Plain = 0, PlainDictionary = 2, Rle = 3, RleDictionary = 8 };
+enum class Encoding : int32_t {
+  Plain = 0,
+  PlainDictionary = 2,
+  Rle = 3,
+  DeltaBinaryPacked = 5,
+  RleDictionary = 8
+};
 
 enum class Codec : int32_t { Uncompressed = 0, Zstd = 6 };
 

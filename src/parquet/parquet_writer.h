@@ -1,10 +1,10 @@
 // A Parquet file writer for flat schemas, written from the Apache Parquet format specification.
 //
-// Supported: INT64, DOUBLE, TIMESTAMP(MICROS, isAdjustedToUTC=false) stored as INT64 (PLAIN, or
-// dictionary-encoded when given as runs), and UTF-8 strings stored as BYTE_ARRAY with dictionary
-// encoding. REQUIRED columns for non-nullable
-// fields, OPTIONAL columns with RLE definition levels for nullable ones. Pages are compressed with
-// ZSTD. Every column chunk carries statistics (min, max, null count).
+// Supported: INT64 and TIMESTAMP(MICROS, isAdjustedToUTC=false) stored as INT64
+// (DELTA_BINARY_PACKED), DOUBLE (PLAIN), both dictionary-encoded when given as runs, and UTF-8
+// strings stored as BYTE_ARRAY with dictionary encoding. REQUIRED columns for non-nullable fields,
+// OPTIONAL columns with RLE definition levels for nullable ones. Pages are compressed with ZSTD.
+// Every column chunk carries statistics (min, max, null count).
 //
 // The bytes written depend only on the values given (and on which slices give them as runs),
 // never on timing or thread count.
