@@ -7,15 +7,18 @@
 namespace ehrtok::mimic {
 
 std::optional<int64_t> parse_int64(std::string_view t) {
-  size_t i = 0;
-  const bool negative = !t.empty() && t[0] == '-';
-  if (!t.empty() && (t[0] == '-' || t[0] == '+')) i = 1;
-  if (i == t.size()) return std::nullopt;
+  const bool signed_text = !t.empty() && (t[0] == '-' || t[0] == '+');
+  const bool negative = signed_text && t[0] == '-';
+  const std::string_view digits = t.substr(signed_text ? 1 : 0);
+  if (digits.empty()) return std::nullopt;
+  // Up to 18 digits stay below 10^18 < 2^63: no overflow check per digit (every MIMIC id).
+  constexpr size_t kDigitsWithoutOverflow = 18;
+  const bool may_overflow = digits.size() > kDigitsWithoutOverflow;
   uint64_t v = 0;
-  for (; i < t.size(); ++i) {
-    const unsigned d = static_cast<unsigned char>(t[i]) - '0';
+  for (const char c : digits) {
+    const unsigned d = static_cast<unsigned char>(c) - '0';
     if (d > 9) return std::nullopt;
-    if (v > (UINT64_MAX - d) / 10) return std::nullopt;
+    if (may_overflow && v > (UINT64_MAX - d) / 10) return std::nullopt;
     v = v * 10 + d;
   }
   if (negative) {
