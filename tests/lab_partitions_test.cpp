@@ -161,10 +161,24 @@ TEST(GroupSequence, WithinAdmissionsEqualsWithinGroups) {
   for (size_t i = 0; i < n; ++i) {
     admission[i] = 100 + rng() % 50;
     hadm[i] = admission[i];
-    subject[i] = rng() % 10 == 0 ? 7 : admission[i] / 3;  // some rows of another subject
+    // Every fifth admission has some rows of another subject.
+    subject[i] = admission[i] % 5 == 0 && rng() % 10 == 0 ? 7 : admission[i] / 3;
     time[i] = rng() % 8 == 0 ? kNullTime : static_cast<int64_t>(rng() % 20);
   }
+  // SPEC.md: 1, 2, ... per (subject_id, hadm_id) by (time with NULLs last, file order).
+  const auto before = [&](size_t j, size_t i) {
+    if (time[j] != time[i])
+      return time[i] == kNullTime || (time[j] != kNullTime && time[j] < time[i]);
+    return j < i;
+  };
+  BigVector<int64_t> expected(n);
+  for (size_t i = 0; i < n; ++i) {
+    expected[i] = 1;
+    for (size_t j = 0; j < n; ++j)
+      expected[i] += subject[j] == subject[i] && hadm[j] == hadm[i] && before(j, i) ? 1 : 0;
+  }
   const auto by_group = sequence_within_groups(subject, hadm, time, 2);
+  EXPECT_TRUE(std::equal(expected.begin(), expected.end(), by_group.begin()));
   for (int threads : {1, 2}) {
     BigVector<int64_t> by_admission = {9};  // replaced
     sequence_within_admissions(admission, 100, 50, subject, time, threads, by_admission);

@@ -1,6 +1,9 @@
 #include "assets/group_sequence.h"
 
 #include <algorithm>
+#include <span>
+#include <utility>
+#include <vector>
 
 #include <absl/container/flat_hash_map.h>
 
@@ -14,6 +17,18 @@ namespace {
 // Orders times with NULL (kNullTime, the minimum) last: compared as unsigned after a shift that
 // maps kNullTime to the maximum.
 uint64_t nulls_last(int64_t time) { return static_cast<uint64_t>(time) - 1 - (uint64_t{1} << 63); }
+
+// Numbers rows[begin, end) (ascending: file order) 1, 2, ... in order of (time with NULLs last,
+// file order). The pairs (time key, row) are unique, so sorting them needs no stable sort and
+// no lookup per comparison.
+void number_by_time(std::span<const uint32_t> rows, const BigVector<int64_t>& time,
+                    std::vector<std::pair<uint64_t, uint32_t>>& keyed, BigVector<int64_t>& seq) {
+  keyed.clear();
+  for (const uint32_t r : rows) keyed.emplace_back(nulls_last(time[r]), r);
+  std::sort(keyed.begin(), keyed.end());
+  int64_t next = 1;
+  for (const auto& [key, row] : keyed) seq[row] = next++;
+}
 
 }  // namespace
 
@@ -42,15 +57,11 @@ BigVector<int64_t> sequence_within_groups(const BigVector<int64_t>& subject,
       n, group_of_key.size(), [&](size_t i) { return group[i]; }, start, rows);
   std::vector<uint32_t>().swap(group);  // freed before seq is allocated
 
-  auto key = [&](uint32_t r) { return nulls_last(time[r]); };
   BigVector<int64_t> seq(n);
   parallel_for(start.size() - 1, threads, [&](size_t first_group, size_t last_group) {
-    for (size_t g = first_group; g < last_group; ++g) {
-      auto first = rows.begin() + start[g], last = rows.begin() + start[g + 1];
-      std::stable_sort(first, last, [&](uint32_t a, uint32_t b) { return key(a) < key(b); });
-      int64_t next = 1;
-      for (auto it = first; it != last; ++it) seq[*it] = next++;
-    }
+    std::vector<std::pair<uint64_t, uint32_t>> keyed;
+    for (size_t g = first_group; g < last_group; ++g)
+      number_by_time(std::span(rows).subspan(start[g], start[g + 1] - start[g]), time, keyed, seq);
   });
   return seq;
 }
@@ -64,8 +75,14 @@ void sequence_within_admissions(const BigVector<uint32_t>& admission, uint32_t f
   seq.clear();  // keeps the memory
   seq.resize(admission.size());
   parallel_for(count, threads, [&](size_t first_group, size_t last_group) {
+    std::vector<std::pair<uint64_t, uint32_t>> keyed;
     for (size_t g = first_group; g < last_group; ++g) {
       auto begin = rows.begin() + start[g], end = rows.begin() + start[g + 1];
+      // An admission's rows are one subject's (always, in MIMIC): numbered by time alone.
+      if (std::all_of(begin, end, [&](uint32_t r) { return subject[r] == subject[*begin]; })) {
+        number_by_time(std::span(begin, end), time, keyed, seq);
+        continue;
+      }
       std::stable_sort(begin, end, [&](uint32_t a, uint32_t b) {
         if (subject[a] != subject[b]) return subject[a] < subject[b];
         return nulls_last(time[a]) < nulls_last(time[b]);
