@@ -181,8 +181,22 @@ TEST(GroupSequence, WithinAdmissionsEqualsWithinGroups) {
   EXPECT_TRUE(std::equal(expected.begin(), expected.end(), by_group.begin()));
   for (int threads : {1, 2}) {
     BigVector<int64_t> by_admission = {9};  // replaced
-    sequence_within_admissions(admission, 100, 50, subject, time, threads, by_admission);
+    std::vector<uint64_t> start;
+    BigVector<uint32_t> rows;
+    sequence_within_admissions(admission, 100, 50, subject, time, threads, by_admission, start,
+                               rows);
     EXPECT_TRUE(std::equal(by_group.begin(), by_group.end(), by_admission.begin()));
+    // Each admission's rows, all of them, in numbering order: (subject, seq).
+    ASSERT_EQ(start.size(), 51u);
+    ASSERT_EQ(start.back(), n);
+    for (size_t k = 0; k < 50; ++k)
+      for (uint64_t i = start[k]; i < start[k + 1]; ++i) {
+        EXPECT_EQ(admission[rows[i]], 100 + k);
+        if (i > start[k]) {
+          EXPECT_LT(std::pair(subject[rows[i - 1]], by_admission[rows[i - 1]]),
+                    std::pair(subject[rows[i]], by_admission[rows[i]]));
+        }
+      }
   }
 }
 

@@ -13,8 +13,8 @@ namespace ehrtok {
 namespace {
 
 // What orders an event within its admission: (time_offset_hours, seq_num, code), then stage and
-// row within the stage, which only the event itself (at `at` in the admission) tells. 24 bytes,
-// so that the sort moves keys, not events.
+// row within the stage, which only the event itself (at `at` in the admission) tells
+// (timeline_before). 24 bytes, so that the sort moves keys, not events.
 struct SortKey {
   double offset_hours;
   int64_t seq_num;
@@ -22,11 +22,23 @@ struct SortKey {
   uint32_t at;
 };
 
-// Sorts the events of each admission of [first, last) into timeline order.
+bool timeline_before(const SortKey& x, const SortKey& y, const MergedEvent* events) {
+  if (x.offset_hours != y.offset_hours) return x.offset_hours < y.offset_hours;
+  if (x.seq_num != y.seq_num) return x.seq_num < y.seq_num;
+  if (x.code_rank != y.code_rank) return x.code_rank < y.code_rank;
+  const MergedEvent& ex = events[x.at];
+  const MergedEvent& ey = events[y.at];
+  if (ex.type != ey.type) return ex.type < ey.type;
+  return ex.source_row < ey.source_row;
+}
+
+// Sorts the events of each admission of [first, last) into timeline order. The events come
+// stage by stage, the labs last and, for an admission of one subject, already in timeline order
+// (by seq_num): the longest ordered tail is kept as it is and merged with the sorted rest.
 void sort_admissions(EventsMerged& out, size_t first, size_t last,
                      const std::vector<const StagedEvents*>& stage_of_type,
                      const std::vector<uint32_t>& code_rank, const Column& admittime) {
-  std::vector<SortKey> keys;
+  std::vector<SortKey> keys, merged;
   std::vector<MergedEvent> sorted;
   for (size_t a = first; a < last; ++a) {
     MergedEvent* const events = out.events.data() + out.admission_start[a];
@@ -39,17 +51,18 @@ void sort_admissions(EventsMerged& out, size_t first, size_t last,
                  stage_of_type[static_cast<size_t>(e.type)]->seq_num[e.source_row],
                  code_rank[e.code], i};
     }
-    std::sort(keys.begin(), keys.end(), [events](const SortKey& x, const SortKey& y) {
-      if (x.offset_hours != y.offset_hours) return x.offset_hours < y.offset_hours;
-      if (x.seq_num != y.seq_num) return x.seq_num < y.seq_num;
-      if (x.code_rank != y.code_rank) return x.code_rank < y.code_rank;
-      const MergedEvent& ex = events[x.at];
-      const MergedEvent& ey = events[y.at];
-      if (ex.type != ey.type) return ex.type < ey.type;
-      return ex.source_row < ey.source_row;
-    });
+    const auto before = [events](const SortKey& x, const SortKey& y) {
+      return timeline_before(x, y, events);
+    };
+    uint32_t tail = count - 1;  // keys[tail, count) are in order
+    while (tail > 0 && before(keys[tail - 1], keys[tail])) --tail;
+    if (tail == 0) continue;
+    std::sort(keys.begin(), keys.begin() + tail, before);
+    merged.resize(count);
+    std::merge(keys.begin(), keys.begin() + tail, keys.begin() + tail, keys.end(), merged.begin(),
+               before);
     sorted.resize(count);
-    for (uint32_t k = 0; k < count; ++k) sorted[k] = events[keys[k].at];
+    for (uint32_t k = 0; k < count; ++k) sorted[k] = events[merged[k].at];
     std::copy(sorted.begin(), sorted.end(), events);
   }
 }

@@ -21,13 +21,17 @@ uint64_t nulls_last(int64_t time) { return static_cast<uint64_t>(time) - 1 - (ui
 // Numbers rows[begin, end) (ascending: file order) 1, 2, ... in order of (time with NULLs last,
 // file order). The pairs (time key, row) are unique, so sorting them needs no stable sort and
 // no lookup per comparison.
-void number_by_time(std::span<const uint32_t> rows, const BigVector<int64_t>& time,
+// Leaves `rows` in that order.
+void number_by_time(std::span<uint32_t> rows, const BigVector<int64_t>& time,
                     std::vector<std::pair<uint64_t, uint32_t>>& keyed, BigVector<int64_t>& seq) {
   keyed.clear();
   for (const uint32_t r : rows) keyed.emplace_back(nulls_last(time[r]), r);
   std::sort(keyed.begin(), keyed.end());
   int64_t next = 1;
-  for (const auto& [key, row] : keyed) seq[row] = next++;
+  for (size_t k = 0; k < keyed.size(); ++k) {
+    rows[k] = keyed[k].second;
+    seq[rows[k]] = next++;
+  }
 }
 
 }  // namespace
@@ -68,8 +72,8 @@ BigVector<int64_t> sequence_within_groups(const BigVector<int64_t>& subject,
 
 void sequence_within_admissions(const BigVector<uint32_t>& admission, uint32_t first, size_t count,
                                 const BigVector<int64_t>& subject, const BigVector<int64_t>& time,
-                                int threads, BigVector<int64_t>& seq) {
-  std::vector<uint32_t> start, rows;
+                                int threads, BigVector<int64_t>& seq, std::vector<uint64_t>& start,
+                                BigVector<uint32_t>& rows) {
   order_by_key(
       admission.size(), count, [&](size_t i) { return admission[i] - first; }, start, rows);
   seq.clear();  // keeps the memory

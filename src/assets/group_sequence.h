@@ -20,9 +20,12 @@ BigVector<int64_t> sequence_within_groups(const BigVector<int64_t>& subject,
 // The same grouping for rows whose hadm_id is an admission given as its stg_admissions row
 // admission[i] in [first, first + count): rows are bucketed by admission without hashing, then
 // grouped by subject[i] within one (a row's own subject may differ from its admission's).
-// `seq` is replaced, its memory reused.
+// Afterwards admission first + k's rows are rows[start[k]], ..., rows[start[k + 1] - 1], in the
+// order that numbers them: (subject, time with NULLs last, i). `seq`, `start` and `rows` are
+// replaced, their memory reused.
 void sequence_within_admissions(const BigVector<uint32_t>& admission, uint32_t first, size_t count,
                                 const BigVector<int64_t>& subject, const BigVector<int64_t>& time,
-                                int threads, BigVector<int64_t>& seq);
+                                int threads, BigVector<int64_t>& seq, std::vector<uint64_t>& start,
+                                BigVector<uint32_t>& rows);
 
 }  // namespace ehrtok

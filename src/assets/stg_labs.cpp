@@ -74,7 +74,7 @@ int64_t stg_labs_rows_without_admission(const LabItems& items, const TopLabs& to
 void build_stg_labs(const LabRowSpans& rows, const std::vector<int64_t>& item_ids,
                     uint32_t first_admission, size_t admission_count, const LabCodes& codes,
                     const StgAdmissions& admissions, StagedEvents& out,
-                    BigVector<uint32_t>& admission, int threads,
+                    BigVector<uint32_t>& admission, JoinedStage& joined, int threads,
                     const std::function<void()>& done_reading) {
   // Each span counts its kept rows, then writes them at their place, both on all threads.
   std::vector<int64_t> slot_of(item_ids.size());  // LabRow::item -> top slot or -1
@@ -111,7 +111,10 @@ void build_stg_labs(const LabRowSpans& rows, const std::vector<int64_t>& item_id
   });
   if (done_reading) done_reading();  // `rows` may be gone from here on
   sequence_within_admissions(admission, first_admission, admission_count, out.subject_id,
-                             out.event_time, threads, out.seq_num);
+                             out.event_time, threads, out.seq_num, joined.start, joined.rows);
+  joined.events = &out;
+  joined.first_admission = first_admission;
+  joined.without_admission = static_cast<int64_t>(out.size() - joined.start.back());
   out.counts.rows_out = static_cast<int64_t>(out.size());
 }
 

@@ -25,13 +25,12 @@ size_t merge_by_partition(const TimelineInputs& in, size_t partition_rows, int t
     const LabRowSpans spans = in.labs.read_partition(first, last, scratch);
     const size_t count = last_admission - first_admission;
     build_stg_labs(spans, in.labs.item_ids(), first_admission, count, in.lab_codes, in.admissions,
-                   lab_events, admission, threads, [&] {
+                   lab_events, admission, labs, threads, [&] {
                      // The last partition frees the rows for the memory that follows.
                      if (last < buckets) return;
                      in.labs.release_rows();
                      scratch = {};
                    });
-    index_by_admission(lab_events, admission, first_admission, count, labs);
     std::vector<const JoinedStage*> stages = in.stages;
     stages.push_back(&labs);
     merge_admissions(stages, in.admissions, code_rank, first_admission, last_admission, threads,
