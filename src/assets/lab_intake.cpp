@@ -28,7 +28,8 @@ void ItemTally::add(const ItemTally& o) {
 struct LabIntake::Contribution {
   LabItems items;
   std::vector<int64_t> item_ids;  // of the rows' `item` (a chunk-local index until add())
-  StoredChunk rows;
+  std::vector<LabRow> rows;       // ordered by bucket: bucket b's are [bucket_start[b], ...[b+1])
+  std::vector<uint32_t> bucket_start;
 };
 
 namespace {
@@ -162,15 +163,15 @@ std::any LabIntake::take_in(const Table& chunk) const {
   std::vector<uint32_t> order;
   order_by_key(
       kept.size(), bucket_rows_.size(),
-      [&](size_t i) { return kept[i].admission / admissions_per_bucket_; }, out.rows.bucket_start,
+      [&](size_t i) { return kept[i].admission / admissions_per_bucket_; }, out.bucket_start,
       order);
-  out.rows.rows.resize(kept.size());
+  out.rows.resize(kept.size());
   constexpr double kNullValue = std::numeric_limits<double>::quiet_NaN();
   for (size_t i = 0; i < order.size(); ++i) {
     const Kept& k = kept[order[i]];
-    out.rows.rows[i] = {value_or(subject, k.row, kNullId), value_or(charttime, k.row, kNullTime),
-                        valuenum.is_null(k.row) ? kNullValue : valuenum.doubles[k.row], k.admission,
-                        k.item};
+    out.rows[i] = {value_or(subject, k.row, kNullId), value_or(charttime, k.row, kNullTime),
+                   valuenum.is_null(k.row) ? kNullValue : valuenum.doubles[k.row], k.admission,
+                   k.item};
   }
   out.item_ids = std::move(items.item);
   return out;
@@ -202,12 +203,25 @@ void LabIntake::add(std::any&& contribution) {
     if (fresh) item_ids_.push_back(in.item_ids[i]);
     item_of[i] = it->second;
   }
-  for (LabRow& row : in.rows.rows) row.item = item_of[row.item];
+  for (LabRow& row : in.rows) row.item = item_of[row.item];
   for (size_t b = 0; b < bucket_rows_.size(); ++b)
-    bucket_rows_[b] += in.rows.bucket_start[b + 1] - in.rows.bucket_start[b];
-  held_rows_ += in.rows.rows.size();
-  chunks_.push_back(std::move(in.rows));
+    bucket_rows_[b] += in.bucket_start[b + 1] - in.bucket_start[b];
+  held_rows_ += in.rows.size();
+  chunks_.push_back({std::move(in.bucket_start), hold(in.rows)});
   if (options_.memory_budget > 0 && held_rows_ * sizeof(LabRow) > options_.memory_budget) spill();
+}
+
+const LabRow* LabIntake::hold(std::span<const LabRow> rows) {
+  constexpr size_t kBlockRows = size_t{1} << 20;  // 32 MiB
+  if (filling_block_ < held_blocks_.size() &&
+      held_blocks_[filling_block_].size() + rows.size() > held_blocks_[filling_block_].capacity())
+    ++filling_block_;
+  if (filling_block_ == held_blocks_.size()) held_blocks_.emplace_back();
+  BigVector<LabRow>& block = held_blocks_[filling_block_];
+  if (block.empty()) block.reserve(std::max(kBlockRows, rows.size()));  // nothing held in it yet
+  const size_t at = block.size();
+  block.insert(block.end(), rows.begin(), rows.end());  // within capacity: nothing moves
+  return block.data() + at;
 }
 
 std::pair<uint32_t, uint32_t> LabIntake::bucket_admissions(size_t b) const {
@@ -229,12 +243,15 @@ void LabIntake::spill() {
   }
   for (StoredChunk& chunk : chunks_) {
     if (chunk.spilled) continue;
-    write_all(spill_fd_, chunk.rows.data(), chunk.rows.size() * sizeof(LabRow), spill_file());
+    const size_t rows = chunk.bucket_start.back();
+    write_all(spill_fd_, chunk.held, rows * sizeof(LabRow), spill_file());
     chunk.offset = spilled_rows_;
     chunk.spilled = true;
-    spilled_rows_ += chunk.rows.size();
-    std::vector<LabRow>().swap(chunk.rows);
+    chunk.held = nullptr;
+    spilled_rows_ += rows;
   }
+  for (auto& block : held_blocks_) block.clear();  // refilled from the first, memory kept
+  filling_block_ = 0;
   held_rows_ = 0;
   ++spills_;
 }
@@ -243,6 +260,8 @@ std::filesystem::path LabIntake::spill_file() const { return spill_dir_->temp_pa
 
 void LabIntake::release_rows() {
   std::vector<StoredChunk>().swap(chunks_);
+  std::vector<BigVector<LabRow>>().swap(held_blocks_);
+  filling_block_ = 0;
   if (spill_fd_ >= 0) ::close(spill_fd_);
   spill_fd_ = -1;
   spill_dir_.reset();
@@ -262,7 +281,7 @@ LabRowSpans LabIntake::read_partition(size_t first, size_t last, BigVector<LabRo
     const uint32_t begin = chunk.bucket_start[first], end = chunk.bucket_start[last];
     if (begin == end) continue;
     if (!chunk.spilled) {
-      spans.emplace_back(chunk.rows.data() + begin, end - begin);
+      spans.emplace_back(chunk.held + begin, end - begin);
       continue;
     }
     const size_t bytes = (end - begin) * sizeof(LabRow);

@@ -115,13 +115,16 @@ class LabIntake {
  private:
   struct Contribution;
   // One chunk's kept rows, ordered by bucket: bucket b's are [bucket_start[b], bucket_start[b+1]).
-  // Held in memory, or spilled to the spill file at `offset` (in rows).
+  // Held in memory at `held` (in one of held_blocks_), or spilled to the spill file at `offset`
+  // (in rows).
   struct StoredChunk {
-    std::vector<LabRow> rows;
     std::vector<uint32_t> bucket_start;
+    const LabRow* held = nullptr;
     bool spilled = false;
     uint64_t offset = 0;
   };
+  // Copies a chunk's rows to the end of the held blocks; returns where they now are.
+  const LabRow* hold(std::span<const LabRow> rows);
   void spill();
   std::filesystem::path spill_file() const;
 
@@ -132,6 +135,11 @@ class LabIntake {
   size_t admissions_per_bucket_ = 1;
   std::vector<size_t> bucket_rows_;
   std::vector<StoredChunk> chunks_;
+  // Held rows, chunk after chunk, in blocks of reserved capacity (never moved while they hold
+  // rows) backed by huge pages: each chunk's rows would otherwise be fresh memory faulted in page
+  // by page, and after a spill the blocks are refilled, their memory already in place.
+  std::vector<BigVector<LabRow>> held_blocks_;
+  size_t filling_block_ = 0;
   size_t held_rows_ = 0;
   uint64_t spilled_rows_ = 0;
   int64_t spills_ = 0;
