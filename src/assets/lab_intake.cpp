@@ -211,6 +211,10 @@ void LabIntake::add(std::any&& contribution) {
   if (options_.memory_budget > 0 && held_rows_ * sizeof(LabRow) > options_.memory_budget) spill();
 }
 
+void LabIntake::end_of_input() {
+  while (!held_blocks_.empty() && held_blocks_.back().empty()) held_blocks_.pop_back();
+}
+
 const LabRow* LabIntake::hold(std::span<const LabRow> rows) {
   constexpr size_t kBlockRows = size_t{1} << 20;  // 32 MiB
   if (filling_block_ < held_blocks_.size() &&

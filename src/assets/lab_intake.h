@@ -91,6 +91,8 @@ class LabIntake {
   std::any take_in(const Table& chunk) const;
   // Adds a chunk's contribution (what take_in returned), chunks in file order.
   void add(std::any&& contribution);
+  // Every chunk is added: the memory of held blocks a spill emptied goes.
+  void end_of_input();
 
   LabItems& items() { return items_; }
   const LabItems& items() const { return items_; }

@@ -42,6 +42,7 @@ void load_labevents(const AssetDecl& asset, RunState& s) {
       },
       [&](size_t g) { return s.labevents->take_in(file.read_row_group(g)); },
       [&](std::any&& contribution) { s.labevents->add(std::move(contribution)); });
+  s.labevents->end_of_input();
 }
 
 void load_raw(const AssetDecl& asset, const MaterializationRecord& record, RunState& s) {

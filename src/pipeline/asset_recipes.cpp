@@ -111,6 +111,7 @@ AssetCounts raw_labevents(const AssetDecl& asset, RunState& s, json& entry) {
         s.labevents->add(std::move(contribution));
         if (cache) cache->append(std::move(chunk));
       });
+  s.labevents->end_of_input();
   if (cache) cache->finish();
   AssetCounts counts = account_import(raw, spec.name, s, entry);
   if (s.labevents->spills() > 0) counts.note("spills of lab rows to disk", s.labevents->spills());
