@@ -189,6 +189,9 @@ AssetCounts stg_labs(const AssetDecl&, RunState& s, json&) {
 // A partition's working memory per lab row: its LabRow (32 bytes), its stg_labs event (36) and
 // admission (4), its merged event (24) and the index, sort and seq_num scratch (~34).
 constexpr uint64_t kPartitionBytesPerLabRow = 130;
+// Partitions are also kept this small whatever the limit: their buffers are reused from one to
+// the next, and on a virtual machine first-touched memory costs more than the work done on it.
+constexpr uint64_t kPartitionRowsAtMost = uint64_t{1} << 21;
 
 AssetCounts events_merged(const AssetDecl& asset, RunState& s, json&) {
   const StgAdmissions& admissions = *s.admissions;
@@ -216,7 +219,8 @@ AssetCounts events_merged(const AssetDecl& asset, RunState& s, json&) {
   const size_t partition_rows =
       s.options.memory_limit == 0
           ? 0
-          : std::max<uint64_t>(1, s.options.memory_limit / 2 / kPartitionBytesPerLabRow);
+          : std::clamp<uint64_t>(s.options.memory_limit / 2 / kPartitionBytesPerLabRow, 1,
+                                 kPartitionRowsAtMost);
   AtomicOutput output(s.out(asset.output));
   EventsMergedFile file(output.temp_path().string(), s.codes, s.options.row_group_rows, s.threads);
   std::optional<EventsMerged> only;  // the first partition, while it is the only one
