@@ -503,6 +503,16 @@ void write_delta(const fs::path& dir) {
   ehrtok::parquet::WriterOptions options;
   options.page_values = 300;
   f.write(dir, 1000, options);
+  // Random 64-bit values in pages of 8 KiB: ZSTD would not shrink them, so the chunk is stored
+  // UNCOMPRESSED.
+  Fixture noise("delta_uncompressed");
+  Ints random_values;
+  for (int i = 0; i < 2500; ++i)
+    random_values.push_back(static_cast<int64_t>(uint64_t{random.next()} << 32 | random.next()));
+  noise.add_int64("noise", false, random_values);
+  ehrtok::parquet::WriterOptions wide_pages;
+  wide_pages.page_values = 1000;
+  noise.write(dir, 2500, wide_pages);
   Fixture one("delta_one_value_pages");
   one.add_int64("v", true, {7, std::nullopt, kInt64Min, kInt64Max, 0});
   ehrtok::parquet::WriterOptions single;

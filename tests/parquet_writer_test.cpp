@@ -659,5 +659,31 @@ TEST(ParquetWriter, Errors) {
   expect_error([&] { writer.finish(); }, path, "finish");
 }
 
+// Integer chunks are DELTA_BINARY_PACKED and ZSTD-compressed, except when a first page of some
+// size would not shrink (bit-packed differences of random values): then UNCOMPRESSED. A small
+// first page (here all NULL) does not decide.
+TEST(ColumnWriter, CompressesUnlessTheFirstPageWouldNotShrink) {
+  std::mt19937_64 random(5);
+  Column shuffled(ColumnType::Int64), ordered(ColumnType::Int64), late(ColumnType::Int64);
+  for (int64_t i = 0; i < 20000; ++i) {
+    shuffled.ints.push_back(static_cast<int64_t>(random()));
+    ordered.ints.push_back(4102444800000000 + i * 60000000);
+    late.ints.push_back(i < 4096 ? 0 : i % 7);
+    late.valid.push_back(i < 4096 ? 0 : 1);
+  }
+  ZstdCompressor zstd(3);
+  const auto codec_of = [&](const Column& column, bool nullable) {
+    const EncodedChunk chunk =
+        encode_column_chunk({"v", ColumnType::Int64, nullable}, {&column, 0, 20000}, 4096, zstd);
+    EXPECT_EQ(chunk.metadata.encodings,
+              (std::vector<format::Encoding>{format::Encoding::Rle,
+                                             format::Encoding::DeltaBinaryPacked}));
+    return chunk.metadata.codec;
+  };
+  EXPECT_EQ(codec_of(shuffled, false), format::Codec::Uncompressed);
+  EXPECT_EQ(codec_of(ordered, false), format::Codec::Zstd);
+  EXPECT_EQ(codec_of(late, true), format::Codec::Zstd);
+}
+
 }  // namespace
 }  // namespace ehrtok::parquet

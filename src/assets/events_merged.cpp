@@ -33,7 +33,8 @@ bool timeline_before(const SortKey& x, const SortKey& y, const MergedEvent* even
 }
 
 // Sorts the events of each admission of [first, last) into timeline order. The events come
-// stage by stage, the labs last and, for an admission of one subject, already in timeline order
+// stage by stage, the labs last and, for an admission of one subject whose labs all have a
+// charttime (a NULL one comes last by seq_num, at -0.001 h on the timeline), in timeline order
 // (by seq_num): the longest ordered tail is kept as it is and merged with the sorted rest.
 void sort_admissions(EventsMerged& out, size_t first, size_t last,
                      const std::vector<const StagedEvents*>& stage_of_type,

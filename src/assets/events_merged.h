@@ -56,7 +56,8 @@ struct EventsView {
 };
 
 // A stage's events by the admission (row of stg_admissions) each belongs to: those of admission
-// first_admission + i are events rows[start[i]], ..., rows[start[i + 1] - 1], in stage order.
+// first_admission + i are events rows[start[i]], ..., rows[start[i + 1] - 1], in stage order
+// (the labs' in seq_num order, see build_stg_labs).
 constexpr uint32_t kNoAdmission = UINT32_MAX;
 struct JoinedStage {
   const StagedEvents* events = nullptr;

@@ -217,12 +217,12 @@ void LabIntake::end_of_input() {
 
 const LabRow* LabIntake::hold(std::span<const LabRow> rows) {
   constexpr size_t kBlockRows = size_t{1} << 20;  // 32 MiB
-  if (filling_block_ < held_blocks_.size() &&
+  if (filling_block_ < held_blocks_.size() && !held_blocks_[filling_block_].empty() &&
       held_blocks_[filling_block_].size() + rows.size() > held_blocks_[filling_block_].capacity())
     ++filling_block_;
   if (filling_block_ == held_blocks_.size()) held_blocks_.emplace_back();
   BigVector<LabRow>& block = held_blocks_[filling_block_];
-  if (block.empty()) block.reserve(std::max(kBlockRows, rows.size()));  // nothing held in it yet
+  if (block.empty()) block.reserve(std::max(kBlockRows, rows.size()));  // holds nothing yet
   const size_t at = block.size();
   block.insert(block.end(), rows.begin(), rows.end());  // within capacity: nothing moves
   return block.data() + at;
@@ -234,7 +234,8 @@ std::pair<uint32_t, uint32_t> LabIntake::bucket_admissions(size_t b) const {
           static_cast<uint32_t>(std::min((b + 1) * admissions_per_bucket_, admissions))};
 }
 
-// Appends the rows of every held chunk to the spill file and frees them.
+// Appends the rows of every held chunk to the spill file and empties the blocks (their memory is
+// kept for the rows that follow).
 void LabIntake::spill() {
   if (!spill_dir_) {
     spill_dir_ = std::make_unique<AtomicOutput>(options_.spill);

@@ -60,9 +60,9 @@ int64_t stg_labs_rows_without_admission(const LabItems& items, const TopLabs& to
 // with their admission's hadm_id and seq_num per (subject_id, hadm_id) in order of (charttime, file
 // order). `admission` receives each event's stg_admissions row, and `joined` the events indexed
 // by admission, each admission's in seq_num order (subject_id, charttime, file order): already
-// the timeline's order for an admission of one subject. Rows are decided on `threads` threads;
-// the result does not depend on it. `done_reading` is called as soon as `rows` is no longer
-// read, so that the caller can free it.
+// the timeline's order for an admission of one subject whose labs all have a charttime. Rows are
+// decided on `threads` threads; the result does not depend on it. `done_reading` is called as soon
+// as `rows` is no longer read, so that the caller can free it.
 void build_stg_labs(const LabRowSpans& rows, const std::vector<int64_t>& item_ids,
                     uint32_t first_admission, size_t admission_count, const LabCodes& codes,
                     const StgAdmissions& admissions, StagedEvents& out,

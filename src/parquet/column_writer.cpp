@@ -49,6 +49,12 @@ void append_values(std::vector<uint8_t>& out, const double* values, size_t count
 template <typename T>
 constexpr Encoding kValueEncoding =
     std::is_same_v<T, int64_t> ? Encoding::DeltaBinaryPacked : Encoding::Plain;
+// The chunk's encodings, ascending as the footer lists them: values, and RLE levels.
+template <typename T>
+std::vector<Encoding> value_chunk_encodings() {
+  if constexpr (std::is_same_v<T, int64_t>) return {Encoding::Rle, Encoding::DeltaBinaryPacked};
+  return {Encoding::Plain, Encoding::Rle};
+}
 
 void append_plain_string(std::vector<uint8_t>& out, std::string_view s) {
   const uint32_t length = checked_i32(s.size(), "a string");
@@ -60,8 +66,11 @@ void append_plain_string(std::vector<uint8_t>& out, std::string_view s) {
 enum class Compression { Zstd, None, IfFirstPageShrinks };
 
 // A first page that ZSTD leaves above this share of its size is high-entropy (bit-packed
-// differences of shuffled values): compressing the chunk would cost time and save nothing.
+// differences of shuffled values): compressing the chunk would cost time and save nothing. A
+// smaller first page (a page of NULLs, a short chunk) says nothing about the rest: the chunk is
+// compressed.
 constexpr double kWorthwhileCompressedShare = 0.9;
+constexpr size_t kDecidingPageBytes = 4096;
 
 // Collects compressed pages and the sizes and offsets the footer needs.
 class ChunkBuilder {
@@ -103,7 +112,7 @@ class ChunkBuilder {
   void add_page(std::span<const uint8_t> body, AppendHeader&& append_header) {
     std::span<const uint8_t> compressed =
         chunk_.metadata.codec == format::Codec::Zstd ? zstd_.compress(body) : body;
-    if (std::exchange(decide_on_first_page_, false) &&
+    if (std::exchange(decide_on_first_page_, false) && body.size() >= kDecidingPageBytes &&
         static_cast<double>(compressed.size()) >
             kWorthwhileCompressedShare * static_cast<double>(body.size())) {
       chunk_.metadata.codec = format::Codec::Uncompressed;
@@ -181,8 +190,7 @@ EncodedChunk encode_values(const Field& field, const ColumnSlice& slice, size_t 
     append_values(body, kept.data(), count);
     builder.add_data_page(body, rows, kValueEncoding<T>);
   });
-  return builder.finish(field.type, slice.length, stats.finish(),
-                        {kValueEncoding<T>, Encoding::Rle});
+  return builder.finish(field.type, slice.length, stats.finish(), value_chunk_encodings<T>());
 }
 
 // A chunk of `rows` NULLs (of any type): a dictionary would be empty, which not every reader

@@ -1,14 +1,15 @@
 // One column chunk: its pages (V1 data pages of at most `page_values` values each, preceded by a
-// dictionary page for strings), every page body ZSTD-compressed behind an uncompressed header.
-// Codec UNCOMPRESSED instead for a chunk of NULLs only, one given as runs and under a kilobyte,
-// and a numeric chunk whose first page ZSTD would not shrink by a tenth (bit-packed differences
-// of shuffled values), and the ColumnMetaData the footer records about it.
+// dictionary page for strings) and the ColumnMetaData the footer records about it. Every page
+// body is ZSTD-compressed behind an uncompressed header, except in three kinds of chunk stored
+// UNCOMPRESSED: a chunk of NULLs only, one given as runs and under a kilobyte, and a numeric
+// chunk whose first page (of at least 4 KiB) ZSTD would not shrink by a tenth (bit-packed
+// differences of shuffled values).
 //
 // INT64 and TIMESTAMP values are DELTA_BINARY_PACKED and DOUBLE values PLAIN, unless the slice
 // gives them as runs (ColumnSlice::runs): then, like strings, they are dictionary-encoded: a
 // PLAIN dictionary page holding the chunk's distinct values, then RLE_DICTIONARY data pages (for
-// runs, of RLE runs only). A chunk with no non-NULL value has no dictionary and PLAIN (empty)
-// data pages. OPTIONAL columns carry RLE definition levels; REQUIRED ones none.
+// runs, of RLE runs only). A chunk with no non-NULL value has no dictionary and PLAIN data pages
+// of definition levels only. OPTIONAL columns carry RLE definition levels; REQUIRED ones none.
 #pragma once
 
 #include <cstdint>
