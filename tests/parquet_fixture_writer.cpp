@@ -393,9 +393,7 @@ void write_multi(const fs::path& dir) {
   f.add_timestamp("when", true, when);
   f.add_string("tok", true, tok);
   f.add_string("rnd", false, rnd);
-  ehrtok::parquet::WriterOptions options;
-  options.page_values = 700;
-  f.write(dir, 3000, options);
+  f.write(dir, 3000, {.page_values = 700});
 }
 
 void write_empty(const fs::path& dir) {
@@ -469,9 +467,7 @@ void write_runs(const fs::path& dir) {
   f.add_string("code", false, code);
   f.add_int64("gap", true, gap);
   f.add_int64("short_runs", false, short_runs);
-  ehrtok::parquet::WriterOptions options;
-  options.page_values = 50;
-  f.write_as_runs(dir, 400, options);
+  f.write_as_runs(dir, 400, {.page_values = 50});
 }
 
 // Integer columns as DELTA_BINARY_PACKED pages of every shape: pages that end inside a miniblock
@@ -500,9 +496,7 @@ void write_delta(const fs::path& dir) {
   f.add_int64("constant", false, constant);
   f.add_int64("sparse", true, sparse);
   f.add_timestamp("when", true, when);
-  ehrtok::parquet::WriterOptions options;
-  options.page_values = 300;
-  f.write(dir, 1000, options);
+  f.write(dir, 1000, {.page_values = 300});
   // Random 64-bit values in pages of 8 KiB: ZSTD would not shrink them, so the chunk is stored
   // UNCOMPRESSED.
   Fixture noise("delta_uncompressed");
@@ -510,14 +504,10 @@ void write_delta(const fs::path& dir) {
   for (int i = 0; i < 2500; ++i)
     random_values.push_back(static_cast<int64_t>(uint64_t{random.next()} << 32 | random.next()));
   noise.add_int64("noise", false, random_values);
-  ehrtok::parquet::WriterOptions wide_pages;
-  wide_pages.page_values = 1000;
-  noise.write(dir, 2500, wide_pages);
+  noise.write(dir, 2500, {.page_values = 1000});
   Fixture one("delta_one_value_pages");
   one.add_int64("v", true, {7, std::nullopt, kInt64Min, kInt64Max, 0});
-  ehrtok::parquet::WriterOptions single;
-  single.page_values = 1;
-  one.write(dir, 3, single);
+  one.write(dir, 3, {.page_values = 1});
 }
 
 }  // namespace

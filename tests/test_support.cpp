@@ -195,7 +195,7 @@ std::unique_ptr<InMemoryRun> run_in_memory(const std::filesystem::path& hosp_dir
   LabCodes lab_codes(a.top, a.quantiles, *a.codes);
   merge_by_partition(
       {labs, lab_codes, {&joined[0], &joined[1], &joined[2]}, a.admissions, *a.codes}, 0, threads,
-      [&](EventsMerged& part) { a.merged = std::move(part); });
+      a.merged, [](const EventsMerged&) {});
   for (const auto& stage : joined) count_stage(a.merged.counts, stage);
   a.bins = intern_time_bins(TimeBins{}, *a.codes);
   return run;

@@ -81,20 +81,16 @@ void sequence_within_admissions(const BigVector<uint32_t>& admission, uint32_t f
   parallel_for(count, threads, [&](size_t first_group, size_t last_group) {
     std::vector<std::pair<uint64_t, uint32_t>> keyed;
     for (size_t g = first_group; g < last_group; ++g) {
-      auto begin = rows.begin() + start[g], end = rows.begin() + start[g + 1];
-      // An admission's rows are one subject's (always, in MIMIC): numbered by time alone.
-      if (std::all_of(begin, end, [&](uint32_t r) { return subject[r] == subject[*begin]; })) {
-        number_by_time(std::span(begin, end), time, keyed, seq);
-        continue;
-      }
-      std::stable_sort(begin, end, [&](uint32_t a, uint32_t b) {
-        if (subject[a] != subject[b]) return subject[a] < subject[b];
-        return nulls_last(time[a]) < nulls_last(time[b]);
-      });
-      int64_t next = 1;
-      for (auto it = begin; it != end; ++it) {
-        if (it != begin && subject[*it] != subject[*(it - 1)]) next = 1;
-        seq[*it] = next++;
+      const auto admission_rows = std::span(rows).subspan(start[g], start[g + 1] - start[g]);
+      // Each subject's rows numbered apart (an admission holds one subject's, in MIMIC: then
+      // nothing moves here), file order kept within a subject.
+      const auto by_subject = [&](uint32_t a, uint32_t b) { return subject[a] < subject[b]; };
+      if (!std::is_sorted(admission_rows.begin(), admission_rows.end(), by_subject))
+        std::stable_sort(admission_rows.begin(), admission_rows.end(), by_subject);
+      for (auto run = admission_rows.begin(); run != admission_rows.end();) {
+        const auto run_end = std::upper_bound(run, admission_rows.end(), *run, by_subject);
+        number_by_time(std::span(run, run_end), time, keyed, seq);
+        run = run_end;
       }
     }
   });

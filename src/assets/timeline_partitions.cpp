@@ -5,7 +5,8 @@
 namespace ehrtok {
 
 size_t merge_by_partition(const TimelineInputs& in, size_t partition_rows, int threads,
-                          const std::function<void(EventsMerged&)>& fn) {
+                          EventsMerged& merged,
+                          const std::function<void(const EventsMerged&)>& fn) {
   const size_t buckets = in.labs.bucket_count();                 // at least one
   const std::vector<uint32_t> code_rank = code_ranks(in.codes);  // every code is interned by now
   // Reused from partition to partition: fresh memory costs more than the work on it here.
@@ -13,7 +14,6 @@ size_t merge_by_partition(const TimelineInputs& in, size_t partition_rows, int t
   StagedEvents lab_events;
   BigVector<uint32_t> admission;
   JoinedStage labs;
-  EventsMerged merged;
   size_t partitions = 0;
   for (size_t first = 0; first < buckets;) {
     size_t last = first + 1, held = in.labs.bucket_rows(first);

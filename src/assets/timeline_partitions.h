@@ -25,11 +25,12 @@ struct TimelineInputs {
   CodeBook& codes;
 };
 
-// Calls fn with events_merged of consecutive partitions in timeline order, each of whole buckets
-// holding at most `partition_rows` lab rows (a bucket holding more is a partition of its own;
-// 0: one partition). Returns how many partitions there were.
-// fn may move the events away; otherwise their memory is reused by the next partition.
+// Builds events_merged of consecutive partitions in timeline order into `merged` (each partition
+// reusing the previous one's memory) and calls fn with each. A partition is whole buckets holding
+// at most `partition_rows` lab rows (a bucket holding more is a partition of its own; 0: one
+// partition). Returns how many partitions there were; `merged` then holds the last one, the
+// whole timeline when there was one.
 size_t merge_by_partition(const TimelineInputs& in, size_t partition_rows, int threads,
-                          const std::function<void(EventsMerged&)>& fn);
+                          EventsMerged& merged, const std::function<void(const EventsMerged&)>& fn);
 
 }  // namespace ehrtok

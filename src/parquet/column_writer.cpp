@@ -49,12 +49,6 @@ void append_values(std::vector<uint8_t>& out, const double* values, size_t count
 template <typename T>
 constexpr Encoding kValueEncoding =
     std::is_same_v<T, int64_t> ? Encoding::DeltaBinaryPacked : Encoding::Plain;
-// The chunk's encodings, ascending as the footer lists them: values, and RLE levels.
-template <typename T>
-std::vector<Encoding> value_chunk_encodings() {
-  if constexpr (std::is_same_v<T, int64_t>) return {Encoding::Rle, Encoding::DeltaBinaryPacked};
-  return {Encoding::Plain, Encoding::Rle};
-}
 
 void append_plain_string(std::vector<uint8_t>& out, std::string_view s) {
   const uint32_t length = checked_i32(s.size(), "a string");
@@ -190,7 +184,10 @@ EncodedChunk encode_values(const Field& field, const ColumnSlice& slice, size_t 
     append_values(body, kept.data(), count);
     builder.add_data_page(body, rows, kValueEncoding<T>);
   });
-  return builder.finish(field.type, slice.length, stats.finish(), value_chunk_encodings<T>());
+  // The footer lists the chunk's encodings ascending: its values', and RLE for the levels.
+  const auto [low, high] =
+      std::minmax({kValueEncoding<T>, Encoding::Rle});  // values, not references
+  return builder.finish(field.type, slice.length, stats.finish(), {low, high});
 }
 
 // A chunk of `rows` NULLs (of any type): a dictionary would be empty, which not every reader

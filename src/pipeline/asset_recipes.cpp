@@ -224,17 +224,12 @@ AssetCounts events_merged(const AssetDecl& asset, RunState& s, json&) {
                                  kPartitionRowsAtMost);
   AtomicOutput output(s.out(asset.output));
   EventsMergedFile file(output.temp_path().string(), s.codes, s.options.row_group_rows, s.threads);
-  std::optional<EventsMerged> only;  // the first partition, while it is the only one
-  size_t parts = 0;
+  EventsMerged merged;
   const size_t partitions =
-      merge_by_partition(inputs, partition_rows, s.threads, [&](EventsMerged& part) {
+      merge_by_partition(inputs, partition_rows, s.threads, merged, [&](const EventsMerged& part) {
         file.append(part, admissions);
         counts.rows_out += static_cast<int64_t>(part.events.size());
         s.meter->done += static_cast<int64_t>(part.admission_start.size() - 1);
-        if (++parts == 1)
-          only = std::move(part);
-        else
-          only.reset();
       });
   file.finish();
   output.commit();
@@ -242,7 +237,7 @@ AssetCounts events_merged(const AssetDecl& asset, RunState& s, json&) {
   // One partition is the whole timeline: the assets after it walk it in memory. Otherwise they
   // read it back from the file, one window at a time.
   if (partitions == 1)
-    s.merged = std::move(only);
+    s.merged = std::move(merged);
   else
     s.merged_file = s.out(asset.output);
   return counts;
