@@ -320,6 +320,25 @@ void write_double(const fs::path& dir) {
   f.write(dir, 1 << 20, {});
 }
 
+// Doubles with few distinct values, dictionary-encoded: -0.0 apart from 0.0, NaNs, NULLs and
+// pages of several sizes (compressed), and random 10-bit dictionary indices in pages of over
+// 4 KiB, which ZSTD would not shrink (UNCOMPRESSED).
+void write_double_dictionary(const fs::path& dir) {
+  Fixture f("double_dictionary");
+  Doubles lab, noise;
+  Lcg random{7};
+  for (int i = 0; i < 10000; ++i) {
+    const double specials[] = {kNaN, -0.0, 0.0, kInf, -1e-300};
+    lab.push_back(i % 17 == 3   ? std::nullopt
+                  : i % 23 == 5 ? std::optional(specials[i / 23 % 5])
+                                : std::optional((i / 40) % 12 * 0.25 + 4));
+    noise.push_back((random.next() % 1000) / 16.0);
+  }
+  f.add_double("lab", true, lab);
+  f.add_double("noise", false, noise);
+  f.write(dir, 10000, {.page_values = 4500});
+}
+
 void write_timestamp(const fs::path& dir) {
   Fixture f("timestamp");
   f.add_timestamp("t", false,
@@ -522,6 +541,7 @@ int main(int argc, char** argv) {
     fs::create_directories(dir);
     write_int64(dir);
     write_double(dir);
+    write_double_dictionary(dir);
     write_timestamp(dir);
     write_strings(dir);
     write_dictionary(dir);

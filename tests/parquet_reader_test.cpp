@@ -62,13 +62,14 @@ Table every_type_table(size_t rows, uint64_t seed = 1) {
                                           std::string(300, 'x'),
                                           "LAB:50912_Q3"};
   Table t;
-  t.fields = {{"id", ColumnType::Int64, false},      {"hadm", ColumnType::Int64, true},
-              {"at", ColumnType::Timestamp, true},   {"at_req", ColumnType::Timestamp, false},
-              {"value", ColumnType::Double, true},   {"ratio", ColumnType::Double, false},
-              {"code", ColumnType::String, false},   {"note", ColumnType::String, true},
-              {"nothing", ColumnType::String, true}, {"no_value", ColumnType::Double, true},
-              {"no_int", ColumnType::Int64, true},   {"full", ColumnType::Int64, true},
-              {"visit", ColumnType::Int64, false},   {"visit_at", ColumnType::Timestamp, true}};
+  t.fields = {{"id", ColumnType::Int64, false},       {"hadm", ColumnType::Int64, true},
+              {"at", ColumnType::Timestamp, true},    {"at_req", ColumnType::Timestamp, false},
+              {"value", ColumnType::Double, true},    {"ratio", ColumnType::Double, false},
+              {"code", ColumnType::String, false},    {"note", ColumnType::String, true},
+              {"nothing", ColumnType::String, true},  {"no_value", ColumnType::Double, true},
+              {"no_int", ColumnType::Int64, true},    {"full", ColumnType::Int64, true},
+              {"visit", ColumnType::Int64, false},    {"visit_at", ColumnType::Timestamp, true},
+              {"lab_value", ColumnType::Double, true}};
   for (const Field& f : t.fields) {
     t.columns.emplace_back(f.type);
     if (f.type == ColumnType::String) t.columns.back().dictionary = dict;
@@ -111,6 +112,9 @@ Table every_type_table(size_t rows, uint64_t seed = 1) {
     t.columns[12].ints.push_back(run % 9 == 4 ? std::numeric_limits<int64_t>::min() : run * 31);
     t.columns[13].ints.push_back(run % 4 == 1 ? 0 : 4102444800000000LL + run % 7);
     t.columns[13].valid.push_back(run % 4 != 1);
+    // Few distinct values (a dictionary in chunks of more than ~400 rows), specials among them.
+    t.columns[14].doubles.push_back(r % 11 == 0 ? specials[r / 11 % 6] : (r % 40) * 0.5 - 3);
+    t.columns[14].valid.push_back(i % 9 != 4);
   }
   if (rows == 0) dict->intern("unused");
   return t;

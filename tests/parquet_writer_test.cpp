@@ -685,5 +685,59 @@ TEST(ColumnWriter, CompressesUnlessTheFirstPageWouldNotShrink) {
   EXPECT_EQ(codec_of(late, true), format::Codec::Zstd);
 }
 
+// Doubles with few distinct values (at most one per 8 rows) are dictionary-encoded, with the
+// statistics PLAIN pages would have had; the first data page decides the codec, and the
+// dictionary page follows it. Doubles with many distinct values stay PLAIN.
+TEST(ColumnWriter, DoublesWithFewDistinctValuesAreDictionaryEncoded) {
+  std::mt19937_64 random(9);
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  Column skewed(ColumnType::Double), spread(ColumnType::Double), distinct(ColumnType::Double);
+  for (int i = 0; i < 20000; ++i) {
+    const double specials[] = {nan, -0.0, 0.0};
+    skewed.doubles.push_back(i % 50 == 7 ? specials[i / 50 % 3] : (i / 300) % 5 * 1.5);
+    skewed.valid.push_back(i % 13 == 0 ? 0 : 1);
+    spread.doubles.push_back(static_cast<double>(random() % 2000) / 8);  // 11 random bits each
+    distinct.doubles.push_back(static_cast<double>(i) / 3);
+  }
+  ZstdCompressor zstd(3);
+  const auto encode = [&](const Column& column, bool nullable) {
+    return encode_column_chunk({"v", ColumnType::Double, nullable}, {&column, 0, 20000}, 4096,
+                               zstd);
+  };
+  using format::Encoding;
+  const std::vector<Encoding> dictionary{Encoding::Plain, Encoding::Rle, Encoding::RleDictionary};
+
+  const EncodedChunk few = encode(skewed, true);
+  EXPECT_EQ(few.metadata.encodings, dictionary);
+  EXPECT_EQ(few.metadata.codec, format::Codec::Zstd);
+  ASSERT_TRUE(few.metadata.dictionary_page_offset.has_value());
+  EXPECT_EQ(*few.metadata.dictionary_page_offset, 0);
+  EXPECT_GT(few.metadata.data_page_offset, 0);
+  DoubleStats want;  // what PLAIN pages record
+  for (size_t row = 0; row < 20000; ++row) {
+    if (skewed.is_null(row))
+      want.add_nulls(1);
+    else if (std::isnan(skewed.doubles[row]))
+      want.add_nans(1);
+    else
+      want.add(skewed.doubles[row]);
+  }
+  const ChunkStatistics got = few.metadata.statistics, expected = want.finish();
+  EXPECT_EQ(got.min_value, expected.min_value);
+  EXPECT_EQ(got.max_value, expected.max_value);
+  EXPECT_EQ(got.null_count, expected.null_count);
+  EXPECT_EQ(got.nan_count, expected.nan_count);
+  EXPECT_GT(*got.nan_count, 0);
+
+  const EncodedChunk noisy = encode(spread, false);
+  EXPECT_EQ(noisy.metadata.encodings, dictionary);
+  EXPECT_EQ(noisy.metadata.codec, format::Codec::Uncompressed);
+  EXPECT_EQ(*noisy.metadata.dictionary_page_offset, 0);
+
+  const EncodedChunk plain = encode(distinct, false);
+  EXPECT_EQ(plain.metadata.encodings, (std::vector<Encoding>{Encoding::Plain, Encoding::Rle}));
+  EXPECT_FALSE(plain.metadata.dictionary_page_offset.has_value());
+}
+
 }  // namespace
 }  // namespace ehrtok::parquet

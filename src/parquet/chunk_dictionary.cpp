@@ -1,5 +1,7 @@
 #include "parquet/chunk_dictionary.h"
 
+#include <bit>
+
 #include <absl/container/flat_hash_map.h>
 
 namespace ehrtok::parquet {
@@ -39,6 +41,33 @@ ChunkDictionary build_chunk_dictionary(const ColumnSlice& slice) {
   return number_codes(slice, [&](uint32_t code) -> uint32_t& {
     return local.try_emplace(code, kNone).first->second;
   });
+}
+
+std::optional<ValueDictionary> build_value_dictionary(const ColumnSlice& slice, size_t max_values) {
+  const Column& column = *slice.column;
+  ValueDictionary dict;
+  dict.indices.reserve(slice.length);
+  absl::flat_hash_map<uint64_t, uint32_t> index_of;
+  // Equal values often follow each other (events at one time): the last lookup is reused.
+  uint64_t last_bits = 0;
+  uint32_t last_index = kNone;
+  for (size_t row = slice.offset; row < slice.offset + slice.length; ++row) {
+    if (column.is_null(row)) continue;
+    const auto bits = std::bit_cast<uint64_t>(column.doubles[row]);
+    if (bits != last_bits || last_index == kNone) {
+      const auto [it, added] =
+          index_of.try_emplace(bits, static_cast<uint32_t>(dict.values.size()));
+      if (added) {
+        if (dict.values.size() == max_values) return std::nullopt;
+        dict.values.push_back(column.doubles[row]);
+      }
+      last_bits = bits;
+      last_index = it->second;
+    }
+    dict.indices.push_back(last_index);
+  }
+  if (dict.values.empty()) return std::nullopt;
+  return dict;
 }
 
 }  // namespace ehrtok::parquet

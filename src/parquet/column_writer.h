@@ -1,15 +1,17 @@
 // One column chunk: its pages (V1 data pages of at most `page_values` values each, preceded by a
-// dictionary page for strings) and the ColumnMetaData the footer records about it. Every page
-// body is ZSTD-compressed behind an uncompressed header, except in three kinds of chunk stored
-// UNCOMPRESSED: a chunk of NULLs only, one given as runs and under a kilobyte, and a numeric
-// chunk whose first page (of at least 4 KiB) ZSTD would not shrink by a tenth (bit-packed
-// differences of shuffled values).
+// dictionary page for dictionary-encoded chunks) and the ColumnMetaData the footer records about
+// it. Every page body is ZSTD-compressed behind an uncompressed header, except in three kinds of
+// chunk stored UNCOMPRESSED: a chunk of NULLs only, one given as runs and under a kilobyte, and a
+// numeric chunk whose first data page (of at least 4 KiB) ZSTD would not shrink by a tenth
+// (bit-packed differences of shuffled values, random dictionary indices).
 //
-// INT64 and TIMESTAMP values are DELTA_BINARY_PACKED and DOUBLE values PLAIN, unless the slice
-// gives them as runs (ColumnSlice::runs): then, like strings, they are dictionary-encoded: a
-// PLAIN dictionary page holding the chunk's distinct values, then RLE_DICTIONARY data pages (for
-// runs, of RLE runs only). A chunk with no non-NULL value has no dictionary and PLAIN data pages
-// of definition levels only. OPTIONAL columns carry RLE definition levels; REQUIRED ones none.
+// INT64 and TIMESTAMP values are DELTA_BINARY_PACKED. DOUBLE values are dictionary-encoded when
+// the chunk has at most one distinct value per 8 rows (lab values, hour offsets), PLAIN
+// otherwise. Strings, and numbers the slice gives as runs (ColumnSlice::runs), are always
+// dictionary-encoded. A dictionary chunk is a PLAIN dictionary page holding the chunk's distinct
+// values in order of first use, then RLE_DICTIONARY data pages (for runs, of RLE runs only). A
+// chunk with no non-NULL value has no dictionary and PLAIN data pages of definition levels only.
+// OPTIONAL columns carry RLE definition levels; REQUIRED ones none.
 #pragma once
 
 #include <cstdint>
