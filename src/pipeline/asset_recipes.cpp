@@ -168,7 +168,8 @@ AssetCounts stg_procedures(const AssetDecl& asset, RunState& s, json&) {
 }
 
 AssetCounts stg_medications(const AssetDecl& asset, RunState& s, json&) {
-  return (s.staged[asset.name] = build_stg_medications(s.raw.at("raw_prescriptions"), *s.codes))
+  return (s.staged[asset.name] =
+              build_stg_medications(s.take_raw("raw_prescriptions"), *s.codes, s.threads))
       .counts;
 }
 

@@ -245,10 +245,13 @@ json materialize(const RunOptions& options, const MaterializeRequest& request,
     }
     // An input no later asset reads is released once this asset is built, or earlier when its
     // recipe says it has finished reading it.
-    const auto release_if_last = [&last, &pending, &state, i](const std::string& in) {
-      if (!last.contains(in) || last.at(in) != i) return;
+    state.last_reader = [&last, &pending, i](const std::string& in) {
+      if (!last.contains(in) || last.at(in) != i) return false;
       pending.settle(in);  // its background write reads it
-      state.release(in);
+      return true;
+    };
+    const auto release_if_last = [&state](const std::string& in) {
+      if (state.last_reader(in)) state.release(in);
     };
     state.done_reading = release_if_last;
     ProgressMeter meter;

@@ -33,6 +33,9 @@ struct RunState {
   // Called by a recipe that has finished reading one of its inputs: the input is freed at once
   // when no later asset reads it (set by materialize for the current asset).
   std::function<void(const std::string&)> done_reading = [](const std::string&) {};
+  // Whether no later asset reads an input, so that the current asset may take it over; its
+  // background write has finished when this says true (set by materialize).
+  std::function<bool(const std::string&)> last_reader = [](const std::string&) { return false; };
   std::map<std::string, mimic::RawTable> raw;  // by asset name, e.g. "raw_admissions"
   // raw_labevents is never held as a table: what the lab assets need of it (lab_intake.h).
   std::unique_ptr<LabIntake> labevents;
@@ -63,6 +66,13 @@ struct RunState {
   std::map<std::string, std::future<void>> background_writes;
 
   std::filesystem::path out(const std::string& name) const { return options.output_dir / name; }
+
+  // The raw table `name` to build on: moved out of the run when no later asset reads it, else a
+  // copy.
+  mimic::RawTable take_raw(const std::string& name) {
+    if (!last_reader(name)) return raw.at(name);
+    return std::move(raw.extract(name).mapped());
+  }
 
   void release(const std::string& name) {
     raw.erase(name);

@@ -1,6 +1,7 @@
 #include "table/column.h"
 
 #include <stdexcept>
+#include <utility>
 
 namespace ehrtok {
 
@@ -42,6 +43,10 @@ const Column& Table::column(std::string_view name) const {
   for (size_t i = 0; i < fields.size(); ++i)
     if (fields[i].name == name) return columns[i];
   throw std::out_of_range("no column named " + std::string(name));
+}
+
+Column& Table::column(std::string_view name) {
+  return const_cast<Column&>(std::as_const(*this).column(name));
 }
 
 std::string schema_mismatch(const Table& table, const std::vector<Field>& expected) {

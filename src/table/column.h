@@ -62,6 +62,7 @@ struct Table {
 
   size_t num_rows() const { return columns.empty() ? 0 : columns.front().size(); }
   const Column& column(std::string_view name) const;
+  Column& column(std::string_view name);
 };
 
 // What differs between a table's fields and the `expected` ones (names and types, in order),
