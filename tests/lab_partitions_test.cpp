@@ -153,8 +153,12 @@ TEST(LabIntake, FatesOfRows) {
   EXPECT_EQ(intake.items().values.at(50'000).at(std::bit_cast<uint64_t>(1.5)), 5);
 }
 
-TEST(GroupSequence, WithinAdmissionsEqualsWithinGroups) {
-  std::mt19937 rng(3);
+// Times of three shapes: few distinct ones and NULLs; no NULL (the numbering packs a time and a
+// row's place into one word); times over the whole int64 range (too wide to pack).
+class GroupSequence : public ::testing::TestWithParam<int> {};
+
+TEST_P(GroupSequence, WithinAdmissionsEqualsWithinGroups) {
+  std::mt19937_64 rng(3);
   const size_t n = 5'000;
   BigVector<uint32_t> admission(n);
   BigVector<int64_t> subject(n), hadm(n), time(n);
@@ -163,7 +167,10 @@ TEST(GroupSequence, WithinAdmissionsEqualsWithinGroups) {
     hadm[i] = admission[i];
     // Every fifth admission has some rows of another subject.
     subject[i] = admission[i] % 5 == 0 && rng() % 10 == 0 ? 7 : admission[i] / 3;
-    time[i] = rng() % 8 == 0 ? kNullTime : static_cast<int64_t>(rng() % 20);
+    const uint64_t r = rng();
+    time[i] = GetParam() == 0   ? (r % 8 == 0 ? kNullTime : static_cast<int64_t>(r % 20))
+              : GetParam() == 1 ? 4102444800000000 + static_cast<int64_t>(r % 7) * 60000000
+                                : static_cast<int64_t>(r | 1);  // never kNullTime
   }
   // SPEC.md: 1, 2, ... per (subject_id, hadm_id) by (time with NULLs last, file order).
   const auto before = [&](size_t j, size_t i) {
@@ -199,6 +206,8 @@ TEST(GroupSequence, WithinAdmissionsEqualsWithinGroups) {
       }
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(TimeShapes, GroupSequence, ::testing::Values(0, 1, 2));
 
 TEST(LabQuantiles, FromValueCountsAsFromSortedValues) {
   const Table labs = random_labevents(10'000, 50, 11);

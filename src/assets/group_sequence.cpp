@@ -1,6 +1,8 @@
 #include "assets/group_sequence.h"
 
 #include <algorithm>
+#include <bit>
+#include <cstdint>
 #include <span>
 #include <utility>
 #include <vector>
@@ -18,19 +20,51 @@ namespace {
 // maps kNullTime to the maximum.
 uint64_t nulls_last(int64_t time) { return static_cast<uint64_t>(time) - 1 - (uint64_t{1} << 63); }
 
-// Numbers rows[begin, end) (ascending: file order) 1, 2, ... in order of (time with NULLs last,
-// file order). The pairs (time key, row) are unique, so sorting them needs no stable sort and
-// no lookup per comparison.
-// Leaves `rows` in that order.
+// What number_by_time sorts: (time key, row) pairs, or both packed into one word when the
+// group's time keys span few enough bits to leave room for a row's place in the group.
+struct TimeSortScratch {
+  std::vector<std::pair<uint64_t, uint32_t>> keyed;
+  std::vector<uint64_t> packed;
+  std::vector<uint32_t> rows;
+};
+
+// Numbers rows (ascending: file order) 1, 2, ... in order of (time with NULLs last, file order).
+// The keys (time key, row) are unique, so sorting them needs no stable sort and no lookup per
+// comparison. Leaves `rows` in that order.
 void number_by_time(std::span<uint32_t> rows, const BigVector<int64_t>& time,
-                    std::vector<std::pair<uint64_t, uint32_t>>& keyed, BigVector<int64_t>& seq) {
+                    TimeSortScratch& scratch, BigVector<int64_t>& seq) {
+  if (rows.size() <= 1) {
+    if (!rows.empty()) seq[rows[0]] = 1;
+    return;
+  }
+  uint64_t low = UINT64_MAX, high = 0;
+  for (const uint32_t r : rows) {
+    low = std::min(low, nulls_last(time[r]));
+    high = std::max(high, nulls_last(time[r]));
+  }
+  // A row's place in `rows` orders like the row itself, and takes `place_bits` bits.
+  const int place_bits = std::bit_width(rows.size() - 1);
+  if ((high - low) >> (63 - place_bits) >> 1 == 0) {
+    auto& packed = scratch.packed;
+    packed.clear();
+    for (size_t i = 0; i < rows.size(); ++i)
+      packed.push_back((nulls_last(time[rows[i]]) - low) << place_bits | i);
+    std::sort(packed.begin(), packed.end());
+    scratch.rows.assign(rows.begin(), rows.end());
+    const uint64_t place_mask = (uint64_t{1} << place_bits) - 1;
+    for (size_t k = 0; k < packed.size(); ++k) {
+      rows[k] = scratch.rows[packed[k] & place_mask];
+      seq[rows[k]] = static_cast<int64_t>(k) + 1;
+    }
+    return;
+  }
+  auto& keyed = scratch.keyed;
   keyed.clear();
   for (const uint32_t r : rows) keyed.emplace_back(nulls_last(time[r]), r);
   std::sort(keyed.begin(), keyed.end());
-  int64_t next = 1;
   for (size_t k = 0; k < keyed.size(); ++k) {
     rows[k] = keyed[k].second;
-    seq[rows[k]] = next++;
+    seq[rows[k]] = static_cast<int64_t>(k) + 1;
   }
 }
 
@@ -63,9 +97,10 @@ BigVector<int64_t> sequence_within_groups(const BigVector<int64_t>& subject,
 
   BigVector<int64_t> seq(n);
   parallel_for(start.size() - 1, threads, [&](size_t first_group, size_t last_group) {
-    std::vector<std::pair<uint64_t, uint32_t>> keyed;
+    TimeSortScratch scratch;
     for (size_t g = first_group; g < last_group; ++g)
-      number_by_time(std::span(rows).subspan(start[g], start[g + 1] - start[g]), time, keyed, seq);
+      number_by_time(std::span(rows).subspan(start[g], start[g + 1] - start[g]), time, scratch,
+                     seq);
   });
   return seq;
 }
@@ -79,7 +114,7 @@ void sequence_within_admissions(const BigVector<uint32_t>& admission, uint32_t f
   seq.clear();  // keeps the memory
   seq.resize(admission.size());
   parallel_for(count, threads, [&](size_t first_group, size_t last_group) {
-    std::vector<std::pair<uint64_t, uint32_t>> keyed;
+    TimeSortScratch scratch;
     for (size_t g = first_group; g < last_group; ++g) {
       const auto admission_rows = std::span(rows).subspan(start[g], start[g + 1] - start[g]);
       // Each subject's rows numbered apart (an admission holds one subject's, in MIMIC: then
@@ -89,7 +124,7 @@ void sequence_within_admissions(const BigVector<uint32_t>& admission, uint32_t f
         std::stable_sort(admission_rows.begin(), admission_rows.end(), by_subject);
       for (auto run = admission_rows.begin(); run != admission_rows.end();) {
         const auto run_end = std::upper_bound(run, admission_rows.end(), *run, by_subject);
-        number_by_time(std::span(run, run_end), time, keyed, seq);
+        number_by_time(std::span(run, run_end), time, scratch, seq);
         run = run_end;
       }
     }
