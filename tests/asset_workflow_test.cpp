@@ -26,6 +26,7 @@
 #include "pipeline/config_file.h"
 #include "pipeline/materialization_record.h"
 #include "pipeline/pipeline.h"
+#include "pipeline/run_state.h"
 #include "synth/synth.h"
 #include "test_support.h"
 
@@ -758,6 +759,30 @@ TEST(Interrupt, SigintStopsWithinASecondAndRemovesTemporaryFiles) {
     }
     EXPECT_EQ(temp_leftovers(out.path()), std::vector<std::string>{}) << "after " << delay;
   }
+}
+
+// An asset builds on a raw table in place only when no later asset reads it: then the table
+// leaves the run; otherwise the asset gets a copy and the run keeps the table.
+TEST(RunState, TakeRawMovesTheTableOnlyFromItsLastReader) {
+  const RunOptions options;
+  RunState state(options, 1);
+  mimic::RawTable raw;
+  raw.table.fields = {{"x", ColumnType::Int64, true}};
+  raw.table.columns.emplace_back(ColumnType::Int64);
+  raw.table.columns[0].ints = {1, 2, 3};
+  state.raw["raw_x"] = raw;
+
+  bool last = false;
+  state.last_reader = [&last](const std::string& name) { return name == "raw_x" && last; };
+  const mimic::RawTable copy = state.take_raw("raw_x");
+  EXPECT_EQ(copy.table.num_rows(), 3u);
+  ASSERT_TRUE(state.raw.contains("raw_x"));
+  EXPECT_EQ(state.raw.at("raw_x").table.num_rows(), 3u);
+
+  last = true;
+  const mimic::RawTable taken = state.take_raw("raw_x");
+  EXPECT_EQ(taken.table.columns[0].ints, raw.table.columns[0].ints);
+  EXPECT_FALSE(state.raw.contains("raw_x"));
 }
 
 }  // namespace
