@@ -178,6 +178,7 @@ std::any LabIntake::take_in(const Table& chunk) const {
 }
 
 LabIntake::~LabIntake() {
+  if (spill_write_.valid()) spill_write_.wait();
   if (spill_fd_ >= 0) ::close(spill_fd_);
 }
 
@@ -208,10 +209,13 @@ void LabIntake::add(std::any&& contribution) {
     bucket_rows_[b] += in.bucket_start[b + 1] - in.bucket_start[b];
   held_rows_ += in.rows.size();
   chunks_.push_back({std::move(in.bucket_start), hold(in.rows)});
-  if (options_.memory_budget > 0 && held_rows_ * sizeof(LabRow) > options_.memory_budget) spill();
+  if (options_.memory_budget > 0 && held_rows_ * sizeof(LabRow) > options_.memory_budget / 2)
+    spill();
 }
 
 void LabIntake::end_of_input() {
+  finish_spill_write();
+  std::vector<BigVector<LabRow>>().swap(writing_blocks_);
   while (!held_blocks_.empty() && held_blocks_.back().empty()) held_blocks_.pop_back();
 }
 
@@ -234,8 +238,8 @@ std::pair<uint32_t, uint32_t> LabIntake::bucket_admissions(size_t b) const {
           static_cast<uint32_t>(std::min((b + 1) * admissions_per_bucket_, admissions))};
 }
 
-// Appends the rows of every held chunk to the spill file and empties the blocks (their memory is
-// kept for the rows that follow).
+// Appends the rows of every held chunk to the spill file on a background thread (one spill at a
+// time), and takes fresh rows into the blocks of the spill before (their memory is kept).
 void LabIntake::spill() {
   if (!spill_dir_) {
     spill_dir_ = std::make_unique<AtomicOutput>(options_.spill);
@@ -246,26 +250,40 @@ void LabIntake::spill() {
       throw std::runtime_error(
           fmt::format("cannot open {}: {}", path.string(), std::strerror(errno)));
   }
+  finish_spill_write();
+  std::vector<std::span<const LabRow>> writes;
   for (StoredChunk& chunk : chunks_) {
     if (chunk.spilled) continue;
     const size_t rows = chunk.bucket_start.back();
-    write_all(spill_fd_, chunk.held, rows * sizeof(LabRow), spill_file());
+    writes.emplace_back(chunk.held, rows);
     chunk.offset = spilled_rows_;
     chunk.spilled = true;
     chunk.held = nullptr;
     spilled_rows_ += rows;
   }
+  std::swap(held_blocks_, writing_blocks_);
   for (auto& block : held_blocks_) block.clear();  // refilled from the first, memory kept
   filling_block_ = 0;
   held_rows_ = 0;
   ++spills_;
+  spill_write_ = std::async(std::launch::async,
+                            [fd = spill_fd_, path = spill_file(), writes = std::move(writes)] {
+                              for (const auto rows : writes)
+                                write_all(fd, rows.data(), rows.size_bytes(), path);
+                            });
+}
+
+void LabIntake::finish_spill_write() {
+  if (spill_write_.valid()) spill_write_.get();
 }
 
 std::filesystem::path LabIntake::spill_file() const { return spill_dir_->temp_path() / "labs.bin"; }
 
 void LabIntake::release_rows() {
+  if (spill_write_.valid()) spill_write_.wait();
   std::vector<StoredChunk>().swap(chunks_);
   std::vector<BigVector<LabRow>>().swap(held_blocks_);
+  std::vector<BigVector<LabRow>>().swap(writing_blocks_);
   filling_block_ = 0;
   if (spill_fd_ >= 0) ::close(spill_fd_);
   spill_fd_ = -1;
@@ -274,6 +292,7 @@ void LabIntake::release_rows() {
 }
 
 LabRowSpans LabIntake::read_partition(size_t first, size_t last, BigVector<LabRow>& scratch) const {
+  if (spill_write_.valid()) throw std::logic_error("lab rows read before the end of the input");
   // The spilled rows are counted first and `scratch` sized once, so that it never moves under a
   // span.
   size_t spilled = 0;

@@ -13,6 +13,7 @@
 #include <any>
 #include <cstdint>
 #include <filesystem>
+#include <future>
 #include <memory>
 #include <optional>
 #include <span>
@@ -75,7 +76,9 @@ struct LabIntakeOptions {
   const StgAdmissions* admissions = nullptr;
   int64_t reclaim_window_micros = 24 * 3600 * int64_t{1'000'000};
   QuantileOptions quantiles;
-  size_t memory_budget = 0;     // bytes of rows held before the buckets are spilled; 0: never
+  // Bytes of rows held at most (0: no limit, never spilled): when the rows held pass half of it
+  // they are written to the spill file in the background while the next rows fill other blocks.
+  size_t memory_budget = 0;
   std::filesystem::path spill;  // the folder to spill into (created on the first spill)
 };
 
@@ -91,7 +94,8 @@ class LabIntake {
   std::any take_in(const Table& chunk) const;
   // Adds a chunk's contribution (what take_in returned), chunks in file order.
   void add(std::any&& contribution);
-  // Every chunk is added: the memory of held blocks a spill emptied goes.
+  // Every chunk is added: the spill being written is finished, and the memory of held blocks a
+  // spill emptied goes.
   void end_of_input();
 
   LabItems& items() { return items_; }
@@ -108,7 +112,8 @@ class LabIntake {
   std::pair<uint32_t, uint32_t> bucket_admissions(size_t b) const;
   // Rows of bucket b.
   size_t bucket_rows(size_t b) const { return bucket_rows_[b]; }
-  // The rows of buckets [first, last); those spilled are read back into `scratch`.
+  // The rows of buckets [first, last); those spilled are read back into `scratch`. After
+  // end_of_input().
   LabRowSpans read_partition(size_t first, size_t last, BigVector<LabRow>& scratch) const;
   int64_t spills() const { return spills_; }
   // Frees every row held or spilled (no partition is read after this).
@@ -128,6 +133,8 @@ class LabIntake {
   // Copies a chunk's rows to the end of the held blocks; returns where they now are.
   const LabRow* hold(std::span<const LabRow> rows);
   void spill();
+  // Waits for the spill being written (rethrowing its error); its blocks are then free.
+  void finish_spill_write();
   std::filesystem::path spill_file() const;
 
   LabIntakeOptions options_;
@@ -139,8 +146,10 @@ class LabIntake {
   std::vector<StoredChunk> chunks_;
   // Held rows, chunk after chunk, in blocks of reserved capacity (never moved while they hold
   // rows) backed by huge pages: each chunk's rows would otherwise be fresh memory faulted in page
-  // by page, and after a spill the blocks are refilled, their memory already in place.
+  // by page. A spill hands the blocks to the background write, and the next rows fill the blocks
+  // of the spill before, their memory already in place.
   std::vector<BigVector<LabRow>> held_blocks_;
+  std::vector<BigVector<LabRow>> writing_blocks_;  // of the spill being written
   size_t filling_block_ = 0;
   size_t held_rows_ = 0;
   uint64_t spilled_rows_ = 0;
@@ -148,6 +157,7 @@ class LabIntake {
   std::unique_ptr<AtomicOutput> spill_dir_;  // never committed: removed when done or interrupted
   int spill_fd_ = -1;
   absl::flat_hash_map<int64_t, std::pair<uint32_t, uint32_t>> subject_admissions_;
+  std::future<void> spill_write_;  // last: waited for before the blocks it reads are freed
 
  public:
   ~LabIntake();
