@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <limits>
 #include <optional>
+#include <random>
+#include <string>
 
 namespace ehrtok::mimic {
 namespace {
@@ -28,6 +30,29 @@ TEST(FieldParsers, Int64AcceptsTheWholeRangeAndNothingBeyond) {
   EXPECT_EQ(parse_int64("99999999999999999999"), std::nullopt);
   for (const char* bad : {"", "-", "+", "1a", "a1", " 1", "1 ", "1.0", "--1", "0x10"})
     EXPECT_EQ(parse_int64(bad), std::nullopt) << '"' << bad << '"';
+}
+
+// Up to 16 digits are read eight at a time: every length, every digit value at every place, and
+// a non-digit at every place (including bytes just outside '0'..'9') is rejected.
+TEST(FieldParsers, Int64OfEveryLengthAndPlace) {
+  std::mt19937_64 random(11);
+  for (size_t length = 1; length <= 19; ++length) {
+    for (int trial = 0; trial < 200; ++trial) {
+      std::string text;
+      for (size_t i = 0; i < length; ++i) text.push_back(static_cast<char>('0' + random() % 10));
+      if (length == 19) text[0] = static_cast<char>('0' + random() % 9);  // below 9.2e18
+      uint64_t want = 0;
+      for (const char c : text) want = want * 10 + static_cast<uint64_t>(c - '0');
+      EXPECT_EQ(parse_int64(text), static_cast<int64_t>(want)) << text;
+      EXPECT_EQ(parse_int64("-" + text), -static_cast<int64_t>(want)) << text;
+      std::string bad = text;
+      bad[random() % length] = "/:a \xb0"[random() % 5];
+      EXPECT_EQ(parse_int64(bad), std::nullopt) << bad;
+    }
+    EXPECT_EQ(
+        parse_int64(std::string(length, '9')),
+        length <= 18 ? std::optional<int64_t>(std::stoll(std::string(length, '9'))) : std::nullopt);
+  }
 }
 
 TEST(FieldParsers, DoubleIsFiniteDecimalText) {
