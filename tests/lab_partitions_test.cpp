@@ -76,7 +76,7 @@ TEST(LabIntake, SpilledRowsReadBackAsHeldOnes) {
   LabIntakeOptions held_options;
   held_options.admissions = &admissions;
   LabIntakeOptions spilled_options = held_options;
-  spilled_options.memory_budget = 40 * 1000;  // ~1 000 rows held at most
+  spilled_options.memory_budget = 40 * 1000;  // a spill after every chunk of 1 500 rows
   spilled_options.spill = dir.path() / "spill";
   LabIntake held(held_options), spilled(spilled_options);
   BigVector<LabRow> scratch_a, scratch_b;

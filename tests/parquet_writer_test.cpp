@@ -737,6 +737,29 @@ TEST(ColumnWriter, DoublesWithFewDistinctValuesAreDictionaryEncoded) {
   const EncodedChunk plain = encode(distinct, false);
   EXPECT_EQ(plain.metadata.encodings, (std::vector<Encoding>{Encoding::Plain, Encoding::Rle}));
   EXPECT_FALSE(plain.metadata.dictionary_page_offset.has_value());
+
+  // Bounds without NaN: a zero minimum is written as -0.0 and a zero maximum as +0.0, whichever
+  // zero the rows hold, as PLAIN pages have them.
+  const auto bounds = [&](std::vector<double> cycle) {
+    Column zeros(ColumnType::Double);
+    for (int i = 0; i < 20000; ++i) zeros.doubles.push_back(cycle[i % cycle.size()]);
+    const EncodedChunk chunk = encode(zeros, false);
+    EXPECT_EQ(chunk.metadata.encodings, dictionary);
+    EXPECT_EQ(chunk.metadata.statistics.nan_count, 0);
+    return std::pair(chunk.metadata.statistics.min_value, chunk.metadata.statistics.max_value);
+  };
+  EXPECT_EQ(bounds({0.0, 3.0, -0.0}),
+            std::pair(std::optional(le_double(-0.0)), std::optional(le_double(3.0))));
+  EXPECT_EQ(bounds({-0.0, -3.0, 0.0}),
+            std::pair(std::optional(le_double(-3.0)), std::optional(le_double(0.0))));
+
+  // A short chunk (a patient's file) stays PLAIN whatever its values.
+  Column short_chunk(ColumnType::Double);
+  short_chunk.doubles.assign(300, 2.5);
+  EXPECT_EQ(
+      encode_column_chunk({"v", ColumnType::Double, false}, {&short_chunk, 0, 300}, 4096, zstd)
+          .metadata.encodings,
+      (std::vector<Encoding>{Encoding::Plain, Encoding::Rle}));
 }
 
 }  // namespace

@@ -114,6 +114,7 @@ class ChunkBuilder {
 
   EncodedChunk finish(ColumnType type, size_t num_values, ChunkStatistics stats,
                       std::vector<Encoding> encodings) {
+    if (!held_dictionary_.empty()) throw std::logic_error("a dictionary page without data pages");
     chunk_.metadata.type = physical_type(type);
     chunk_.metadata.num_values = static_cast<int64_t>(num_values);
     chunk_.metadata.statistics = std::move(stats);
@@ -379,9 +380,11 @@ EncodedChunk encode_double_dictionary(const Field& field, const ColumnSlice& sli
                         {Encoding::Plain, Encoding::Rle, Encoding::RleDictionary});
 }
 
-// A double chunk is dictionary-encoded when it holds at most one distinct value per this many
-// rows: the dictionary then takes at most an eighth of PLAIN's bytes, and the indices (17 bits
-// for a million rows) about a quarter.
+// A double chunk of at least kDictionaryRows rows is dictionary-encoded when it holds at most one
+// distinct value per kRowsPerDictionaryValue rows: the dictionary then takes at most an eighth of
+// PLAIN's bytes, and the indices (17 bits for a million rows) about a quarter. A shorter chunk (a
+// patient's file) would gain a few bytes and pay a second ZSTD frame.
+constexpr size_t kDictionaryRows = 512;
 constexpr size_t kRowsPerDictionaryValue = 8;
 
 std::runtime_error slice_error(const Field& field, const std::string& what) {
@@ -444,8 +447,9 @@ EncodedChunk encode_column_chunk(const Field& field, const ColumnSlice& slice, s
     case ColumnType::Double:
       if (runs)
         return encode_runs<double, DoubleStats>(field, slice, page_values, column.doubles, zstd);
-      if (const auto dict = build_value_dictionary(slice, slice.length / kRowsPerDictionaryValue))
-        return encode_double_dictionary(field, slice, page_values, *dict, zstd);
+      if (slice.length >= kDictionaryRows)
+        if (const auto dict = build_value_dictionary(slice, slice.length / kRowsPerDictionaryValue))
+          return encode_double_dictionary(field, slice, page_values, *dict, zstd);
       return encode_values<double, DoubleStats>(field, slice, page_values, column.doubles, zstd);
     case ColumnType::String:
       return encode_strings(field, slice, page_values, zstd);

@@ -6,12 +6,12 @@
 // (bit-packed differences of shuffled values, random dictionary indices).
 //
 // INT64 and TIMESTAMP values are DELTA_BINARY_PACKED. DOUBLE values are dictionary-encoded when
-// the chunk has at most one distinct value per 8 rows (lab values, hour offsets), PLAIN
-// otherwise. Strings, and numbers the slice gives as runs (ColumnSlice::runs), are always
-// dictionary-encoded. A dictionary chunk is a PLAIN dictionary page holding the chunk's distinct
-// values in order of first use, then RLE_DICTIONARY data pages (for runs, of RLE runs only). A
-// chunk with no non-NULL value has no dictionary and PLAIN data pages of definition levels only.
-// OPTIONAL columns carry RLE definition levels; REQUIRED ones none.
+// the chunk has at least 512 rows and at most one distinct value per 8 (lab values, hour
+// offsets), PLAIN otherwise. Strings, and numbers the slice gives as runs (ColumnSlice::runs), are
+// always dictionary-encoded. A dictionary chunk is a PLAIN dictionary page holding the chunk's
+// distinct values in order of first use, then RLE_DICTIONARY data pages (for runs, of RLE runs
+// only). A chunk with no non-NULL value has no dictionary and PLAIN data pages of definition levels
+// only. OPTIONAL columns carry RLE definition levels; REQUIRED ones none.
 #pragma once
 
 #include <cstdint>

@@ -1,8 +1,9 @@
 // A Parquet file writer for flat schemas, written from the Apache Parquet format specification.
 //
 // Supported: INT64 and TIMESTAMP(MICROS, isAdjustedToUTC=false) stored as INT64
-// (DELTA_BINARY_PACKED), DOUBLE (PLAIN), both dictionary-encoded when given as runs, and UTF-8
-// strings stored as BYTE_ARRAY with dictionary encoding. REQUIRED columns for non-nullable fields,
+// (DELTA_BINARY_PACKED), DOUBLE (PLAIN, or dictionary-encoded when a chunk has few distinct
+// values), both dictionary-encoded when given as runs, and UTF-8 strings stored as BYTE_ARRAY with
+// dictionary encoding. REQUIRED columns for non-nullable fields,
 // OPTIONAL columns with RLE definition levels for nullable ones. Pages are compressed with ZSTD,
 // unless compressing would not pay (see column_writer.h).
 // Every column chunk carries statistics (min, max, null count).

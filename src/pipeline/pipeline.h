@@ -33,8 +33,9 @@ struct RunOptions {
   // inputs did not change never parses CSV again.
   bool persist_raw_tables = true;
   // What the lab rows and the partitions of the timeline may hold, in bytes (0: no bound): lab
-  // rows past a quarter of it are spilled to disk, and stg_labs/events_merged work on partitions
-  // of subjects sized to half of it. Outputs are the same whatever the limit.
+  // rows hold at most a quarter of it (spilled to disk an eighth at a time), and
+  // stg_labs/events_merged work on partitions of subjects sized to half of it. Outputs are the
+  // same whatever the limit.
   uint64_t memory_limit = uint64_t{2} << 30;
 };
 

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 
 #include "assets/events_merged.h"
@@ -71,7 +72,9 @@ struct RunState {
   // copy.
   mimic::RawTable take_raw(const std::string& name) {
     if (!last_reader(name)) return raw.at(name);
-    return std::move(raw.extract(name).mapped());
+    auto node = raw.extract(name);
+    if (node.empty()) throw std::out_of_range("no raw table " + name);
+    return std::move(node.mapped());
   }
 
   void release(const std::string& name) {
