@@ -43,23 +43,27 @@ ChunkDictionary build_chunk_dictionary(const ColumnSlice& slice) {
   });
 }
 
-std::optional<ValueDictionary> build_value_dictionary(const ColumnSlice& slice, size_t max_values) {
+template <typename T>
+std::optional<ValueDictionary<T>> build_value_dictionary(const ColumnSlice& slice,
+                                                         const BigVector<T>& values,
+                                                         size_t max_values) {
   const Column& column = *slice.column;
-  ValueDictionary dict;
-  dict.indices.reserve(slice.length);
+  const size_t stored = slice.runs.empty() ? slice.length : slice.runs.size();
+  ValueDictionary<T> dict;
+  dict.indices.reserve(stored);
   absl::flat_hash_map<uint64_t, uint32_t> index_of;
   // Equal values often follow each other (events at one time): the last lookup is reused.
   uint64_t last_bits = 0;
   uint32_t last_index = kNone;
-  for (size_t row = slice.offset; row < slice.offset + slice.length; ++row) {
+  for (size_t row = slice.offset; row < slice.offset + stored; ++row) {
     if (column.is_null(row)) continue;
-    const auto bits = std::bit_cast<uint64_t>(column.doubles[row]);
+    const auto bits = std::bit_cast<uint64_t>(values[row]);
     if (bits != last_bits || last_index == kNone) {
       const auto [it, added] =
           index_of.try_emplace(bits, static_cast<uint32_t>(dict.values.size()));
       if (added) {
         if (dict.values.size() == max_values) return std::nullopt;
-        dict.values.push_back(column.doubles[row]);
+        dict.values.push_back(values[row]);
       }
       last_bits = bits;
       last_index = it->second;
@@ -69,5 +73,12 @@ std::optional<ValueDictionary> build_value_dictionary(const ColumnSlice& slice, 
   if (dict.values.empty()) return std::nullopt;
   return dict;
 }
+
+template std::optional<ValueDictionary<int64_t>> build_value_dictionary(const ColumnSlice&,
+                                                                        const BigVector<int64_t>&,
+                                                                        size_t);
+template std::optional<ValueDictionary<double>> build_value_dictionary(const ColumnSlice&,
+                                                                       const BigVector<double>&,
+                                                                       size_t);
 
 }  // namespace ehrtok::parquet

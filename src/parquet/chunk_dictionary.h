@@ -20,15 +20,20 @@ struct ChunkDictionary {
 
 ChunkDictionary build_chunk_dictionary(const ColumnSlice& slice);
 
-// Of a DOUBLE chunk: its distinct values, told apart by their bits (so -0.0 and 0.0, and NaNs of
-// different bits, stay apart and each value keeps its exact bits).
+// Of a numeric chunk (INT64/TIMESTAMP or DOUBLE `values` of the slice's column): its distinct
+// values, told apart by their bits (so -0.0 and 0.0, and NaNs of different bits, stay apart and
+// each value keeps its exact bits).
+template <typename T>
 struct ValueDictionary {
-  std::vector<double> values;
-  std::vector<uint32_t> indices;  // per non-NULL row of the slice, in row order
+  std::vector<T> values;
+  std::vector<uint32_t> indices;  // per non-NULL row the slice stores (a row, or a run), in order
 };
 
 // None when the slice has no non-NULL value, or more than `max_values` distinct values (the scan
 // stops there).
-std::optional<ValueDictionary> build_value_dictionary(const ColumnSlice& slice, size_t max_values);
+template <typename T>
+std::optional<ValueDictionary<T>> build_value_dictionary(const ColumnSlice& slice,
+                                                         const BigVector<T>& values,
+                                                         size_t max_values);
 
 }  // namespace ehrtok::parquet

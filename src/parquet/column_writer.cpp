@@ -10,8 +10,6 @@
 #include <type_traits>
 #include <utility>
 
-#include <absl/container/flat_hash_map.h>
-
 #include "parquet/chunk_dictionary.h"
 #include "parquet/delta_binary_packed.h"
 #include "parquet/page_header.h"
@@ -255,25 +253,25 @@ EncodedChunk encode_runs(const Field& field, const ColumnSlice& slice, size_t pa
                          const BigVector<T>& values, ZstdCompressor& zstd) {
   constexpr uint32_t kNullRun = UINT32_MAX;
   const Column& column = *slice.column;
-  absl::flat_hash_map<uint64_t, uint32_t> index_of;
-  std::vector<T> dictionary;
+  const auto dict = build_value_dictionary(slice, values, std::numeric_limits<size_t>::max());
+  if (!dict) {
+    Stats nulls;
+    nulls.add_nulls(static_cast<int64_t>(slice.length));
+    return encode_all_null(field, slice.length, page_values, nulls.finish(), zstd);
+  }
+  const std::vector<T>& dictionary = dict->values;
   std::vector<uint32_t> run_index(slice.runs.size());
   Stats stats;
-  for (size_t k = 0; k < slice.runs.size(); ++k) {
+  for (size_t k = 0, next = 0; k < slice.runs.size(); ++k) {
     const size_t row = slice.offset + k;
     if (column.is_null(row)) {
       run_index[k] = kNullRun;
       stats.add_nulls(slice.runs[k]);
       continue;
     }
-    const auto [it, added] = index_of.try_emplace(std::bit_cast<uint64_t>(values[row]),
-                                                  static_cast<uint32_t>(dictionary.size()));
-    if (added) dictionary.push_back(values[row]);
-    run_index[k] = it->second;
+    run_index[k] = dict->indices[next++];
     add_run(stats, values[row], slice.runs[k]);  // as many times as the run has rows, for NaNs
   }
-  if (dictionary.empty())
-    return encode_all_null(field, slice.length, page_values, stats.finish(), zstd);
 
   // A chunk this small (a patient's admissions) would not shrink: a ZSTD frame costs more bytes
   // and time than it saves.
@@ -358,7 +356,7 @@ EncodedChunk encode_strings(const Field& field, const ColumnSlice& slice, size_t
 // events at shared times): a PLAIN dictionary page and RLE_DICTIONARY data pages, which take a
 // fraction of PLAIN's bytes and of ZSTD's time. The first data page decides the codec.
 EncodedChunk encode_double_dictionary(const Field& field, const ColumnSlice& slice,
-                                      size_t page_values, const ValueDictionary& dict,
+                                      size_t page_values, const ValueDictionary<double>& dict,
                                       ZstdCompressor& zstd) {
   DoubleStats stats;
   std::vector<bool> nan(dict.values.size());
@@ -448,7 +446,8 @@ EncodedChunk encode_column_chunk(const Field& field, const ColumnSlice& slice, s
       if (runs)
         return encode_runs<double, DoubleStats>(field, slice, page_values, column.doubles, zstd);
       if (slice.length >= kDictionaryRows)
-        if (const auto dict = build_value_dictionary(slice, slice.length / kRowsPerDictionaryValue))
+        if (const auto dict = build_value_dictionary(slice, column.doubles,
+                                                     slice.length / kRowsPerDictionaryValue))
           return encode_double_dictionary(field, slice, page_values, *dict, zstd);
       return encode_values<double, DoubleStats>(field, slice, page_values, column.doubles, zstd);
     case ColumnType::String:
