@@ -47,7 +47,7 @@ std::vector<Record> scan(const std::string& text, size_t step = 1 << 20, size_t 
   std::string scratch;
   int64_t first_line = chunker.first_data_line();
   while (auto chunk = chunker.next()) {
-    CsvRecordSplitter splitter(chunk->bytes, first_line);
+    CsvRecordSplitter splitter(chunk->text(), first_line);
     Record r;
     while (splitter.next(fields, r.line, r.malformed)) {
       r.fields.clear();

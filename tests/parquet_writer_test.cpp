@@ -685,6 +685,30 @@ TEST(ColumnWriter, CompressesUnlessTheFirstPageWouldNotShrink) {
   EXPECT_EQ(codec_of(late, true), format::Codec::Zstd);
 }
 
+// Of a first page over 64 KiB only the last 64 KiB are tried: a page that ends in values ZSTD would
+// not shrink is stored UNCOMPRESSED even when its start would shrink well, and the other way round.
+TEST(ColumnWriter, TheEndOfABigFirstPageDecidesTheCodec) {
+  std::mt19937_64 random(11);
+  const size_t periodic_rows = 1'000'000, random_rows = 20'000;
+  Column periodic_then_random(ColumnType::Int64), random_then_periodic(ColumnType::Int64);
+  for (size_t i = 0; i < periodic_rows; ++i)
+    periodic_then_random.ints.push_back(static_cast<int64_t>(i % 7));
+  for (size_t i = 0; i < random_rows; ++i) {
+    periodic_then_random.ints.push_back(static_cast<int64_t>(random()));
+    random_then_periodic.ints.push_back(static_cast<int64_t>(random()));
+  }
+  for (size_t i = 0; i < periodic_rows; ++i)
+    random_then_periodic.ints.push_back(static_cast<int64_t>(i % 7));
+  ZstdCompressor zstd(1);
+  const size_t rows = periodic_rows + random_rows;
+  const auto codec_of = [&](const Column& column) {
+    return encode_column_chunk({"v", ColumnType::Int64, false}, {&column, 0, rows}, rows, zstd)
+        .metadata.codec;
+  };
+  EXPECT_EQ(codec_of(periodic_then_random), format::Codec::Uncompressed);
+  EXPECT_EQ(codec_of(random_then_periodic), format::Codec::Zstd);
+}
+
 // Doubles with few distinct values (at most one per 8 rows) are dictionary-encoded, with the
 // statistics PLAIN pages would have had; the first data page decides the codec, and the
 // dictionary page follows it. Doubles with many distinct values stay PLAIN.

@@ -50,7 +50,7 @@ std::vector<std::vector<std::string>> read_csv_rows(const std::filesystem::path&
   std::vector<CsvField> fields;
   std::string scratch;
   while (auto chunk = chunker.next()) {
-    CsvRecordSplitter splitter(chunk->bytes, 0);
+    CsvRecordSplitter splitter(chunk->text(), 0);
     int64_t line;
     bool malformed;
     while (splitter.next(fields, line, malformed)) {

@@ -108,7 +108,7 @@ std::optional<CsvChunk> CsvChunker::next() {
   if (auto spare = spare_.take()) chunk.bytes = std::move(*spare);
   chunk.bytes.clear();
   chunk.bytes.reserve(carry_.size() + target_bytes_ + (1 << 16));
-  chunk.bytes = carry_;
+  chunk.bytes.assign(carry_.begin(), carry_.end());
   carry_.clear();
   size_t scanned = 0;
   bool in_quotes = false;
@@ -121,7 +121,7 @@ std::optional<CsvChunk> CsvChunker::next() {
   }
   if (chunk.bytes.empty()) return std::nullopt;
   if (!eof_ && end < chunk.bytes.size()) {
-    carry_.assign(chunk.bytes, end, std::string::npos);
+    carry_.assign(chunk.bytes.begin() + static_cast<ptrdiff_t>(end), chunk.bytes.end());
     chunk.bytes.resize(end);
   }
   return chunk;
@@ -136,8 +136,9 @@ void CsvChunker::read_header() {
   while (last_record_end(buffer, scanned, in_quotes) == 0 && fill(buffer, 1 << 16)) {
   }
   if (buffer.empty()) throw InputError(fmt::format("{}: empty file (no header line)", file_name_));
-  const size_t bom = std::string_view(buffer).starts_with("\xEF\xBB\xBF") ? 3 : 0;
-  CsvRecordSplitter splitter(std::string_view(buffer).substr(bom), 1);
+  const std::string_view text(buffer.data(), buffer.size());
+  const size_t bom = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+  CsvRecordSplitter splitter(text.substr(bom), 1);
   std::vector<CsvField> fields;
   int64_t line = 0;
   bool malformed = false;
@@ -146,7 +147,7 @@ void CsvChunker::read_header() {
   std::string scratch;
   for (const auto& f : fields) header_.emplace_back(unescape(f, scratch));
   first_data_line_ = splitter.line();
-  carry_.assign(buffer, bom + splitter.position(), std::string::npos);
+  carry_.assign(buffer.begin() + static_cast<ptrdiff_t>(bom + splitter.position()), buffer.end());
 }
 
 // Most records hold no quote: their fields are the stretches between commas up to the newline,

@@ -36,10 +36,12 @@ std::string_view unescape(const CsvField& field, std::string& scratch);
 // Line numbers are not counted while cutting (that would be a second pass on the one sequential
 // thread): a chunk's splitter counts its lines, and the in-order consumer adds them up.
 // Chunk buffers are large: huge pages keep their first touch cheap, and recycle() reuses them.
-using ChunkBytes = std::basic_string<char, std::char_traits<char>, HugePageAllocator<char>>;
+using ChunkBytes = std::vector<char, UninitializedHugePageAllocator<char>>;
 
 struct CsvChunk {
   ChunkBytes bytes;
+
+  std::string_view text() const { return {bytes.data(), bytes.size()}; }
 };
 
 // Reads a CSV stream as a header record and then chunks of whole records of about

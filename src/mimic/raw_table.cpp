@@ -86,7 +86,7 @@ class ChunkParser {
   ParsedChunk parse(const CsvChunk& chunk) const {
     ParsedChunk out{
         empty_raw_table(spec_), std::vector<StringDictionary>(spec_.columns.size()), {}, 0, 0, {}};
-    CsvRecordSplitter splitter(chunk.bytes, 0);
+    CsvRecordSplitter splitter(chunk.text(), 0);
     std::vector<CsvField> fields;
     std::vector<FieldValue> values(spec_.columns.size());
     std::vector<std::string> scratch(spec_.columns.size());

@@ -60,9 +60,17 @@ enum class Compression { Zstd, None, IfFirstPageShrinks };
 // A first page that ZSTD leaves above this share of its size is high-entropy (bit-packed
 // differences of shuffled values): compressing the chunk would cost time and save nothing. A
 // smaller first page (a page of NULLs, a short chunk) says nothing about the rest: the chunk is
-// compressed.
+// compressed. Of a bigger first page only the last kProbeBytes are tried (its values, after the
+// definition levels): a page that will not shrink is then never compressed whole, only to be
+// stored as it was.
 constexpr double kWorthwhileCompressedShare = 0.9;
 constexpr size_t kDecidingPageBytes = 4096;
+constexpr size_t kProbeBytes = 64 * 1024;
+
+bool shrinks_worthwhile(size_t compressed, size_t original) {
+  return static_cast<double>(compressed) <=
+         kWorthwhileCompressedShare * static_cast<double>(original);
+}
 
 // Collects compressed pages and the sizes and offsets the footer needs.
 class ChunkBuilder {
@@ -85,15 +93,11 @@ class ChunkBuilder {
   }
 
   void add_data_page(std::span<const uint8_t> body, size_t num_values, Encoding encoding) {
-    std::span<const uint8_t> compressed = compress(body);
     std::vector<uint8_t> kept;  // the page's frame, while the compressor makes the dictionary's
+    std::span<const uint8_t> compressed;
     if (std::exchange(decide_on_first_page_, false)) {
-      if (body.size() >= kDecidingPageBytes &&
-          static_cast<double>(compressed.size()) >
-              kWorthwhileCompressedShare * static_cast<double>(body.size())) {
-        chunk_.metadata.codec = format::Codec::Uncompressed;
-        compressed = body;
-      }
+      if (body.size() >= kDecidingPageBytes) compressed = decide_codec(body);
+      if (compressed.empty()) compressed = compress(body);
       if (!held_dictionary_.empty()) {
         if (compressed.data() != body.data()) {
           kept.assign(compressed.begin(), compressed.end());
@@ -101,6 +105,8 @@ class ChunkBuilder {
         }
         write_dictionary_page(std::exchange(held_dictionary_, {}));
       }
+    } else {
+      compressed = compress(body);
     }
     if (!has_data_page_)
       chunk_.metadata.data_page_offset = static_cast<int64_t>(chunk_.bytes.size());
@@ -121,6 +127,19 @@ class ChunkBuilder {
   }
 
  private:
+  // Decides the chunk's codec by whether ZSTD shrinks the first page's last kProbeBytes enough;
+  // returns the page's compressed frame when the probe was the whole page and is kept, else an
+  // empty span.
+  std::span<const uint8_t> decide_codec(std::span<const uint8_t> body) {
+    const auto probe = body.last(std::min(body.size(), kProbeBytes));
+    const auto frame = zstd_.compress(probe);
+    if (!shrinks_worthwhile(frame.size(), probe.size())) {
+      chunk_.metadata.codec = format::Codec::Uncompressed;
+      return {};
+    }
+    return probe.size() == body.size() ? frame : std::span<const uint8_t>{};
+  }
+
   std::span<const uint8_t> compress(std::span<const uint8_t> body) {
     return chunk_.metadata.codec == format::Codec::Zstd ? zstd_.compress(body) : body;
   }
