@@ -82,9 +82,11 @@ struct LabIntakeOptions {
   std::filesystem::path spill;  // the folder to spill into (created on the first spill)
 };
 
-// A partition's lab rows: spans in file order, together the rows of its buckets (file order
-// within each admission). Valid until the next read_partition or the intake's end.
+// A partition's lab rows: spans, together the rows of its buckets, in file order within each
+// bucket (so within each admission). Valid until the next read_partition or the intake's end.
 using LabRowSpans = std::vector<std::span<const LabRow>>;
+// Where read_partition puts spilled rows: grown without being zeroed, as it is read into.
+using LabRowScratch = std::vector<LabRow, UninitializedHugePageAllocator<LabRow>>;
 
 class LabIntake {
  public:
@@ -114,21 +116,25 @@ class LabIntake {
   size_t bucket_rows(size_t b) const { return bucket_rows_[b]; }
   // The rows of buckets [first, last); those spilled are read back into `scratch`. After
   // end_of_input().
-  LabRowSpans read_partition(size_t first, size_t last, BigVector<LabRow>& scratch) const;
+  LabRowSpans read_partition(size_t first, size_t last, LabRowScratch& scratch) const;
   int64_t spills() const { return spills_; }
   // Frees every row held or spilled (no partition is read after this).
   void release_rows();
 
  private:
   struct Contribution;
-  // One chunk's kept rows, ordered by bucket: bucket b's are [bucket_start[b], bucket_start[b+1]).
-  // Held in memory at `held` (in one of held_blocks_), or spilled to the spill file at `offset`
-  // (in rows).
-  struct StoredChunk {
+  // One chunk's kept rows held in memory at `held` (in one of held_blocks_), ordered by bucket:
+  // bucket b's are [bucket_start[b], bucket_start[b+1]).
+  struct HeldChunk {
     std::vector<uint32_t> bucket_start;
     const LabRow* held = nullptr;
-    bool spilled = false;
-    uint64_t offset = 0;
+  };
+  // The rows of the chunks one spill wrote: bucket after bucket, in file order within a bucket,
+  // from row `first_row` of the spill file on; bucket b's are [bucket_start[b],
+  // bucket_start[b+1]) of the spill.
+  struct SpilledRun {
+    uint64_t first_row = 0;
+    std::vector<uint64_t> bucket_start;
   };
   // Copies a chunk's rows to the end of the held blocks; returns where they now are.
   const LabRow* hold(std::span<const LabRow> rows);
@@ -143,13 +149,15 @@ class LabIntake {
   absl::flat_hash_map<int64_t, uint32_t> item_index_;
   size_t admissions_per_bucket_ = 1;
   std::vector<size_t> bucket_rows_;
-  std::vector<StoredChunk> chunks_;
+  std::vector<HeldChunk> chunks_;  // not spilled, in file order; all after the spilled ones
+  std::vector<SpilledRun> spilled_;
   // Held rows, chunk after chunk, in blocks of reserved capacity (never moved while they hold
   // rows) backed by huge pages: each chunk's rows would otherwise be fresh memory faulted in page
   // by page. A spill hands the blocks to the background write, and the next rows fill the blocks
   // of the spill before, their memory already in place.
   std::vector<BigVector<LabRow>> held_blocks_;
   std::vector<BigVector<LabRow>> writing_blocks_;  // of the spill being written
+  BigVector<LabRow> spill_staging_;  // a spill's rows gathered by bucket, block by block
   size_t filling_block_ = 0;
   size_t held_rows_ = 0;
   uint64_t spilled_rows_ = 0;
