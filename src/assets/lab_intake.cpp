@@ -380,7 +380,8 @@ LabRowSpans LabIntake::read_partition(size_t first, size_t last, LabRowScratch& 
   for (const Stretch& s : stretches) {
     const uint64_t block_begin = s.begin / kDirectRows * kDirectRows;
     const uint64_t block_end = round_up(s.end, kDirectRows);
-    read_all_at(spill_fd_, scratch.data() + at, block_end - block_begin, block_begin, spill_file());
+    transfer_rows(Transfer::Read, spill_fd_, scratch.data() + at, block_end - block_begin,
+                  block_begin, spill_file());
     spans.emplace_back(scratch.data() + at + (s.begin - block_begin), s.end - s.begin);
     at += block_end - block_begin;
   }
