@@ -562,6 +562,26 @@ TEST(ParquetWriter, OverwriteInPlaceGivesTheBytesOfAFreshWrite) {
   EXPECT_EQ(read_file(dir.file("backup.parquet")), earlier);
 }
 
+// Bypassing the page cache changes no byte: files of several buffers of 4 MiB and a partial
+// block, of less than a block, and one overwritten in place over a longer file.
+TEST(ParquetWriter, DirectIoGivesTheSameBytes) {
+  ScratchDir dir;
+  WriterOptions direct, direct_in_place;
+  direct.direct_io = true;
+  direct_in_place.direct_io = direct_in_place.overwrite_in_place = true;
+  for (size_t rows : {size_t{1'500'000}, size_t{20}}) {
+    const Table table = sample_table(rows);
+    write_table(dir.file("buffered.parquet"), table, 100'000);
+    write_table(dir.file("direct.parquet"), table, 100'000, direct);
+    const std::string want = read_file(dir.file("buffered.parquet"));
+    EXPECT_EQ(read_file(dir.file("direct.parquet")), want) << rows << " rows";
+    write_table(dir.file("over.parquet"), sample_table(rows * 2), 100'000);
+    write_table(dir.file("over.parquet"), table, 100'000, direct_in_place);
+    EXPECT_EQ(read_file(dir.file("over.parquet")), want) << rows << " rows, in place";
+  }
+  EXPECT_GT(std::filesystem::file_size(dir.file("direct.parquet")), 0u);
+}
+
 TEST(ParquetWriter, EmptyTableIsAFooterOnly) {
   ScratchDir dir;
   write_table(dir.file("empty.parquet"), sample_table(0));

@@ -17,6 +17,7 @@
 #include <thread>
 #include <utility>
 
+#include "io/output_file.h"
 #include "parquet/column_writer.h"
 #include "parquet/file_metadata.h"
 #include "parquet/zstd_compressor.h"
@@ -38,35 +39,18 @@ std::runtime_error errno_error(const std::string& path, const std::string& what,
   return file_error(path, what + ": " + std::strerror(error));
 }
 
-void write_bytes(std::FILE* file, const std::string& path, const void* data, size_t size) {
-  if (size != 0 && std::fwrite(data, 1, size, file) != size)
-    throw errno_error(path, "write failed", errno);
-}
-
 // Opens `path` for writing, truncated unless `in_place`. In place, a file with other hard links
-// (a backup made with `cp -l` or `rsync --link-dest`) is unlinked first, so they keep its bytes;
-// `previous_size` is the length of the file being overwritten (0 when there was none).
-std::FILE* open_for_writing(const std::string& path, bool in_place, uint64_t& previous_size) {
+// (a backup made with `cp -l` or `rsync --link-dest`) is unlinked first, so they keep its bytes.
+int open_for_writing(const std::string& path, bool in_place) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | (in_place ? 0 : O_TRUNC), 0666);
   struct stat st {};
-  previous_size = 0;
-  if (fd >= 0 && in_place && ::fstat(fd, &st) == 0) {
-    previous_size = static_cast<uint64_t>(st.st_size);
-    if (st.st_nlink > 1) {
-      ::close(fd);
-      ::unlink(path.c_str());
-      fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_TRUNC, 0666);
-      previous_size = 0;
-    }
+  if (fd >= 0 && in_place && ::fstat(fd, &st) == 0 && st.st_nlink > 1) {
+    ::close(fd);
+    ::unlink(path.c_str());
+    fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_TRUNC, 0666);
   }
   if (fd < 0) throw errno_error(path, "cannot open for writing", errno);
-  std::FILE* file = ::fdopen(fd, "wb");  // fdopen never truncates
-  if (file == nullptr) {
-    const int error = errno;
-    ::close(fd);
-    throw errno_error(path, "cannot open for writing", error);
-  }
-  return file;
+  return fd;
 }
 
 void shift_offsets(ColumnChunkMetadata& chunk, int64_t base) {
@@ -79,14 +63,13 @@ void shift_offsets(ColumnChunkMetadata& chunk, int64_t base) {
 FileWriter::FileWriter(std::string path, std::vector<Field> schema, WriterOptions options)
     : path_(std::move(path)), schema_(std::move(schema)), options_(std::move(options)) {
   if (options_.page_values == 0) throw file_error(path_, "page_values must be positive");
-  file_ = open_for_writing(path_, options_.overwrite_in_place, previous_size_);
-  write_bytes(file_, path_, kMagic, sizeof kMagic);
+  file_ = std::make_unique<OutputFile>(path_, open_for_writing(path_, options_.overwrite_in_place),
+                                       options_.direct_io);
+  file_->write(kMagic, sizeof kMagic);
   offset_ = sizeof kMagic;
 }
 
-FileWriter::~FileWriter() {
-  if (file_ != nullptr) std::fclose(file_);
-}
+FileWriter::~FileWriter() = default;
 
 void FileWriter::write_row_group(const std::vector<ColumnSlice>& columns) {
   if (file_ == nullptr) throw file_error(path_, "write_row_group after finish");
@@ -116,7 +99,7 @@ void FileWriter::write_row_group(const std::vector<ColumnSlice>& columns) {
   group.num_rows = static_cast<int64_t>(rows);
   for (EncodedChunk& chunk : chunks) {
     shift_offsets(chunk.metadata, static_cast<int64_t>(offset_));
-    write_bytes(file_, path_, chunk.bytes.data(), chunk.bytes.size());
+    file_->write(chunk.bytes.data(), chunk.bytes.size());
     offset_ += chunk.bytes.size();
     group.columns.push_back(std::move(chunk.metadata));
   }
@@ -166,19 +149,13 @@ void FileWriter::finish() {
   const uint8_t length_le[4] = {static_cast<uint8_t>(length), static_cast<uint8_t>(length >> 8),
                                 static_cast<uint8_t>(length >> 16),
                                 static_cast<uint8_t>(length >> 24)};
-  write_bytes(file_, path_, footer.data(), footer.size());
-  write_bytes(file_, path_, length_le, sizeof length_le);
-  write_bytes(file_, path_, kMagic, sizeof kMagic);
+  file_->write(footer.data(), footer.size());
+  file_->write(length_le, sizeof length_le);
+  file_->write(kMagic, sizeof kMagic);
   offset_ += footer.size() + sizeof length_le + sizeof kMagic;
-  std::FILE* file = std::exchange(file_, nullptr);
-  // Overwritten in place, the file may still hold the end of a longer earlier file.
-  if (offset_ < previous_size_ &&
-      (std::fflush(file) != 0 || ::ftruncate(::fileno(file), static_cast<off_t>(offset_)) != 0)) {
-    const int error = errno;
-    std::fclose(file);
-    throw errno_error(path_, "cannot cut to its new length", error);
-  }
-  if (std::fclose(file) != 0) throw errno_error(path_, "close failed", errno);
+  // Overwritten in place, the file may still hold the end of a longer earlier file: close() cuts
+  // it.
+  std::exchange(file_, nullptr)->close(offset_);
 }
 
 void write_table(const std::string& path, const Table& table, size_t row_group_rows,

@@ -13,11 +13,15 @@
 #pragma once
 
 #include <cstdint>
-#include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "table/column.h"
+
+namespace ehrtok {
+class OutputFile;  // io/output_file.h
+}
 
 namespace ehrtok::parquet {
 
@@ -35,6 +39,9 @@ struct WriterOptions {
   // thousands of small files (a rebuilt Hive export) several times cheaper. The bytes written are
   // the same either way.
   bool overwrite_in_place = false;
+  // The file bypasses the page cache (io/output_file.h): for big files written once and not read
+  // again in the run. The bytes written are the same either way.
+  bool direct_io = false;
 };
 
 // Writes one Parquet file at `path` (the caller chooses a temporary name and renames it).
@@ -58,8 +65,7 @@ class FileWriter {
   std::string path_;
   std::vector<Field> schema_;
   WriterOptions options_;
-  std::FILE* file_ = nullptr;
-  uint64_t previous_size_ = 0;  // of the file overwritten in place
+  std::unique_ptr<OutputFile> file_;  // until finish()
   uint64_t offset_ = 0;
   std::vector<RowGroupMeta> row_groups_;
 };

@@ -45,12 +45,15 @@ json raw_table_json(const mimic::RawTable& raw) {
 }
 
 void write_table_asset(const std::filesystem::path& path, const Table& table, size_t row_group_rows,
-                       int threads, int zstd_level = parquet::WriterOptions{}.zstd_level) {
+                       const parquet::WriterOptions& options) {
   AtomicOutput output(path);
-  parquet::write_table(output.temp_path().string(), table, row_group_rows,
-                       {.zstd_level = zstd_level, .threads = threads});
+  parquet::write_table(output.temp_path().string(), table, row_group_rows, options);
   output.commit();
 }
+
+// A raw_* cache is not read again in the run that writes it: it bypasses the page cache.
+constexpr parquet::WriterOptions kCacheWriterOptions{
+    .zstd_level = kCacheZstdLevel, .threads = 1, .direct_io = true};
 
 // The accounting of an imported table: its rejects file, its report entry and its counts.
 AssetCounts account_import(const mimic::RawTable& raw, const std::string& table, RunState& s,
@@ -70,8 +73,7 @@ class StreamedCache {
  public:
   StreamedCache(const std::filesystem::path& path, std::vector<Field> schema)
       : output_(path),
-        writer_(output_.temp_path().string(), std::move(schema),
-                {.zstd_level = kCacheZstdLevel, .threads = 1}) {}
+        writer_(output_.temp_path().string(), std::move(schema), kCacheWriterOptions) {}
   ~StreamedCache() {
     if (pending_.valid()) pending_.wait();
   }
@@ -133,27 +135,30 @@ AssetCounts raw_table(const AssetDecl& asset, RunState& s, json& entry) {
   if (const auto cache = stored_output(asset, s.options); !cache.empty())
     s.background_writes[asset.name] =
         std::async(std::launch::async, [path = s.out(cache), &stored] {
-          write_table_asset(path, stored, kCacheRowGroupRows, 1, kCacheZstdLevel);
+          write_table_asset(path, stored, kCacheRowGroupRows, kCacheWriterOptions);
         });
   return counts;
 }
 
 AssetCounts top_200_labs(const AssetDecl& asset, RunState& s, json&) {
   s.top = build_top_200_labs(s.labevents->items(), s.options.top_labs);
-  write_table_asset(s.out(asset.output), s.top->table, s.options.row_group_rows, s.threads);
+  write_table_asset(s.out(asset.output), s.top->table, s.options.row_group_rows,
+                    {.threads = s.threads});
   return s.top->counts;
 }
 
 AssetCounts lab_quantiles(const AssetDecl& asset, RunState& s, json&) {
   s.quantiles = build_lab_quantiles(s.labevents->items(), *s.top, s.options.quantiles, s.threads);
   s.labevents->release_values();
-  write_table_asset(s.out(asset.output), s.quantiles->table, s.options.row_group_rows, s.threads);
+  write_table_asset(s.out(asset.output), s.quantiles->table, s.options.row_group_rows,
+                    {.threads = s.threads});
   return s.quantiles->counts;
 }
 
 AssetCounts stg_admissions(const AssetDecl& asset, RunState& s, json&) {
   s.admissions = build_stg_admissions(s.raw.at("raw_admissions"));
-  write_table_asset(s.out(asset.output), s.admissions->table, s.options.row_group_rows, s.threads);
+  write_table_asset(s.out(asset.output), s.admissions->table, s.options.row_group_rows,
+                    {.threads = s.threads});
   return s.admissions->counts;
 }
 
