@@ -264,7 +264,10 @@ void for_each_token_window(RunState& s, Fn fn) {
 
 AssetCounts tokens_final(const AssetDecl& asset, RunState& s, json&) {
   AtomicOutput output(s.out(asset.output));
-  TokensFinalFile file(output.temp_path().string(), s.codes, s.options.row_group_rows, s.threads);
+  // Not read again in the run (export_tokens makes its tokens from events_merged): it bypasses the
+  // page cache, as the raw caches do.
+  TokensFinalFile file(output.temp_path().string(), s.codes, s.options.row_group_rows,
+                       parquet::WriterOptions{.threads = s.threads, .direct_io = true});
   for_each_token_window(s, [&](const TokensFinal& tokens) { file.append(tokens, *s.admissions); });
   file.finish();
   output.commit();
