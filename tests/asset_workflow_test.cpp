@@ -427,6 +427,19 @@ TEST_F(Workflow, MaterializeBuildsOnlyTheAssetAndItsUpstream) {
   EXPECT_EQ(with(done, "loaded"), (std::set<std::string>{"raw_labevents", "top_200_labs"}));
 }
 
+// Imported tables no later asset of the run reads: their caches, written in the background, are
+// settled at the end of the run and recorded.
+TEST_F(Workflow, MaterializeImportedTablesOnly) {
+  TempDir out;
+  const RunOptions o = options(out.path());
+  auto done = this_run(materialize(o, {{"raw_diagnoses_icd", "raw_prescriptions"}}));
+  EXPECT_EQ(with(done, "built"), (std::set<std::string>{"raw_diagnoses_icd", "raw_prescriptions"}));
+  done = this_run(materialize(o, {{"raw_diagnoses_icd", "raw_prescriptions"}}));
+  EXPECT_TRUE(with(done, "built").empty());
+  EXPECT_EQ(with(done, "not rebuilt"),
+            (std::set<std::string>{"raw_diagnoses_icd", "raw_prescriptions"}));
+}
+
 // After a change of time bins only tokens_final and export_tokens are built, from events_merged
 // and stg_admissions read back; the files equal those of a fresh run with the new bins.
 TEST_F(Workflow, TimeBinChangeRebuildsOnlyTokensFromStoredEvents) {

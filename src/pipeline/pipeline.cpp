@@ -155,8 +155,9 @@ class PendingRecords {
       return finish_record(std::move(record), stored_output, state_.options.output_dir, run_id_);
     pending_.emplace(name, std::make_pair(std::move(record), stored_output));
   }
-  // Waits for the asset's background write (rethrowing its error) and writes its record.
-  void settle(const std::string& name) {
+  // Waits for the asset's background write (rethrowing its error) and writes its record. `name` is
+  // a copy: settle_all passes the key of the entry this erases.
+  void settle(const std::string name) {
     auto it = pending_.find(name);
     if (it == pending_.end()) return;
     auto [record, stored_output] = std::move(it->second);
