@@ -124,6 +124,7 @@ std::optional<CsvChunk> CsvChunker::next() {
     carry_.assign(chunk.bytes.begin() + static_cast<ptrdiff_t>(end), chunk.bytes.end());
     chunk.bytes.resize(end);
   }
+  chunk.file_bytes = source_->consumed();
   return chunk;
 }
 

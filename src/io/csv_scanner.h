@@ -40,6 +40,9 @@ using ChunkBytes = std::vector<char, UninitializedHugePageAllocator<char>>;
 
 struct CsvChunk {
   ChunkBytes bytes;
+  // Bytes of the file (compressed, for gzip) consumed when the chunk was cut: how far into the
+  // file its records reach, give or take the reader's input buffer.
+  uint64_t file_bytes = 0;
 
   std::string_view text() const { return {bytes.data(), bytes.size()}; }
 };

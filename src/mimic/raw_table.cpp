@@ -56,8 +56,9 @@ struct ParsedChunk {
   std::vector<StringDictionary> strings;  // one per column (used by String columns only)
   std::vector<Reject> rejects;            // lines relative to the chunk's first line
   int64_t rows = 0;
-  int64_t lines = 0;  // physical lines in the chunk
-  std::any work;      // what the caller's ChunkWork made of it
+  int64_t lines = 0;        // physical lines in the chunk
+  uint64_t file_bytes = 0;  // CsvChunk::file_bytes
+  std::any work;            // what the caller's ChunkWork made of it
 };
 
 // One field converted; `null` for an empty unquoted field.
@@ -84,8 +85,13 @@ class ChunkParser {
   }
 
   ParsedChunk parse(const CsvChunk& chunk) const {
-    ParsedChunk out{
-        empty_raw_table(spec_), std::vector<StringDictionary>(spec_.columns.size()), {}, 0, 0, {}};
+    ParsedChunk out{empty_raw_table(spec_),
+                    std::vector<StringDictionary>(spec_.columns.size()),
+                    {},
+                    0,
+                    0,
+                    chunk.file_bytes,
+                    {}};
     CsvRecordSplitter splitter(chunk.text(), 0);
     std::vector<CsvField> fields;
     std::vector<FieldValue> values(spec_.columns.size());
@@ -264,7 +270,6 @@ RawTable stream_raw_table(const TableSpec& spec, const std::filesystem::path& ho
   }
 
   const auto file_bytes = static_cast<double>(std::filesystem::file_size(path));
-  std::atomic<uint64_t> bytes_read{0};  // of the file, by the producer
   CsvChunker chunker(open_byte_source(path), raw.file);
   const ChunkParser parser(spec, chunker.header(), raw.file);
   int64_t next_line = chunker.first_data_line(), rows_kept = 0;
@@ -272,8 +277,7 @@ RawTable stream_raw_table(const TableSpec& spec, const std::filesystem::path& ho
       threads,
       [&] {
         auto chunk = chunker.next();
-        bytes_read = chunker.bytes_consumed();
-        if (bytes_done) bytes_done->store(static_cast<int64_t>(bytes_read));
+        if (bytes_done) bytes_done->store(static_cast<int64_t>(chunker.bytes_consumed()));
         return chunk;
       },
       [&](CsvChunk& chunk) {
@@ -286,10 +290,10 @@ RawTable stream_raw_table(const TableSpec& spec, const std::filesystem::path& ho
         account(chunk, raw, dictionaries, next_line);
         for (size_t c = 0; c < dictionaries.size(); ++c)
           chunk.table.columns[c].dictionary = dictionaries[c];
-        // Rows so far scaled by the share of the file read so far (the producer reads a few
-        // chunks ahead, so this errs low).
+        // Rows so far scaled by the share of the file their records reach: a table grown to this
+        // estimate is moved (its memory touched afresh) once or twice, not at every quarter.
         rows_kept += static_cast<int64_t>(chunk.table.num_rows());
-        const auto read = static_cast<double>(std::max<uint64_t>(1, bytes_read));
+        const auto read = static_cast<double>(std::max<uint64_t>(1, chunk.file_bytes));
         sink(chunk.table, std::move(chunk.work),
              static_cast<double>(rows_kept) * std::max(1.0, file_bytes / read));
       });
