@@ -80,6 +80,12 @@ constexpr size_t kStagingRows = size_t{1} << 17;
 
 uint64_t round_up(uint64_t rows, uint64_t to) { return (rows + to - 1) / to * to; }
 
+// Switches O_DIRECT off for `fd`; false when it was off already (or cannot be switched).
+bool leave_direct_io(int fd) {
+  const int flags = ::fcntl(fd, F_GETFL);
+  return flags >= 0 && (flags & O_DIRECT) != 0 && ::fcntl(fd, F_SETFL, flags & ~O_DIRECT) == 0;
+}
+
 int open_spill_file(const std::filesystem::path& path) {
   constexpr int kFlags = O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC;
   int fd = ::open(path.c_str(), kFlags | O_DIRECT, 0600);
@@ -102,6 +108,9 @@ void transfer_rows(Transfer transfer, int fd, LabRow* rows, size_t count, uint64
     const ssize_t n = transfer == Transfer::Write ? ::pwrite(fd, p, bytes, offset)
                                                   : ::pread(fd, p, bytes, offset);
     if (n < 0 && errno == EINTR) continue;
+    // A file system that took O_DIRECT but refuses this transfer (a block larger than 4 KiB, a
+    // short transfer leaving an unaligned rest): the rest goes through the page cache.
+    if (n < 0 && errno == EINVAL && leave_direct_io(fd)) continue;
     if (n <= 0)
       throw std::runtime_error(
           fmt::format("cannot {} {}: {}", transfer == Transfer::Write ? "write" : "read",
@@ -342,7 +351,8 @@ void LabIntake::finish_spill_write() {
 std::filesystem::path LabIntake::spill_file() const { return spill_dir_->temp_path() / "labs.bin"; }
 
 void LabIntake::release_rows() {
-  if (spill_write_.valid()) spill_write_.wait();
+  if (spill_write_.valid()) spill_write_.wait();  // its error, if any, was end_of_input's
+  spill_write_ = {};
   std::vector<HeldChunk>().swap(chunks_);
   std::vector<SpilledRun>().swap(spilled_);
   std::vector<BigVector<LabRow>>().swap(held_blocks_);
@@ -373,7 +383,8 @@ LabRowSpans LabIntake::read_partition(size_t first, size_t last, LabRowScratch& 
     blocks_rows += round_up(s.end, kDirectRows) - s.begin / kDirectRows * kDirectRows;
   }
   constexpr size_t kAlignedRows = HugePageAllocator<LabRow>::kHugePage / sizeof(LabRow);
-  scratch.reserve(std::max(blocks_rows, kAlignedRows));
+  scratch.clear();  // the previous partition's rows are not kept when it grows
+  if (blocks_rows > 0) scratch.reserve(std::max(blocks_rows, kAlignedRows));
   scratch.resize(blocks_rows);
   LabRowSpans spans;
   size_t at = 0;

@@ -42,8 +42,8 @@ size_t merge_by_partition(const TimelineInputs& in, size_t partition_rows, int t
                      // The last partition frees the rows for the memory that follows.
                      if (last < buckets) return;
                      in.labs.release_rows();
-                     scratch = {};
-                     next_scratch = {};
+                     LabRowScratch().swap(scratch);
+                     LabRowScratch().swap(next_scratch);
                    });
     std::vector<const JoinedStage*> stages = in.stages;
     stages.push_back(&labs);

@@ -31,7 +31,12 @@ bool set_direct(int fd, bool on) {
 
 OutputFile::OutputFile(std::string path, int fd, bool direct)
     : path_(std::move(path)), fd_(fd), direct_(direct && set_direct(fd, true)) {
-  buffer_.resize(direct_ ? kDirectBuffer : kBuffer);
+  try {
+    buffer_.resize(direct_ ? kDirectBuffer : kBuffer);
+  } catch (...) {
+    ::close(fd_);  // the destructor of a half-built object does not run
+    throw;
+  }
 }
 
 OutputFile::~OutputFile() {
@@ -55,6 +60,13 @@ void OutputFile::flush(size_t bytes) {
   while (bytes > 0) {
     const ssize_t n = ::write(fd_, p, bytes);
     if (n < 0 && errno == EINTR) continue;
+    // A file system that took O_DIRECT but refuses this write (a block larger than 4 KiB, a short
+    // write leaving an unaligned rest): the rest goes through the page cache.
+    if (n < 0 && errno == EINVAL && direct_) {
+      if (!set_direct(fd_, false)) throw write_error(path_, "cannot leave O_DIRECT", errno);
+      direct_ = false;
+      continue;
+    }
     if (n <= 0) throw write_error(path_, "write failed", n < 0 ? errno : EIO);
     p += n;
     bytes -= static_cast<size_t>(n);

@@ -192,9 +192,10 @@ AssetCounts stg_labs(const AssetDecl&, RunState& s, json&) {
   return counts;
 }
 
-// A partition's working memory per lab row: its LabRow (32 bytes), its stg_labs event (36) and
-// admission (4), its merged event (24) and the index, sort and seq_num scratch (~34).
-constexpr uint64_t kPartitionBytesPerLabRow = 130;
+// A partition's working memory per lab row: its LabRow (32 bytes) and the next partition's, read
+// ahead (32), its stg_labs event (36) and admission (4), its merged event (24) and the index,
+// sort and seq_num scratch (~34).
+constexpr uint64_t kPartitionBytesPerLabRow = 162;
 // Nor more lab rows than this under any limit (with none, --memory-limit 0, everything is one
 // partition): buffers are reused from one partition to the next, and on a virtual machine
 // first-touched memory costs more than the work done on it.
