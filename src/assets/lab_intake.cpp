@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "io/direct_io.h"
 #include "util/counting_sort.h"
 
 namespace ehrtok {
@@ -68,11 +69,8 @@ struct ChunkItems {
   }
 };
 
-// The spill file is written and read with O_DIRECT where the file system allows it: whole
-// blocks of 4 KiB between the rows' own memory and the disk, no page cache. On a virtual machine
-// the page cache's fresh pages cost more than the disk: buffered, a full-scale run's 3 GB of
-// spills took seconds of CPU in the kernel copying them in, then again reading them back.
-constexpr size_t kDirectBlock = 4096;
+// The spill file is written and read past the page cache (io/direct_io.h): each spill starts on
+// a block and its last block is padded, and a partition's rows are read in whole blocks.
 constexpr size_t kDirectRows = kDirectBlock / sizeof(LabRow);
 static_assert(kDirectBlock % sizeof(LabRow) == 0);
 // Rows gathered before a write: 4 MiB (a multiple of the block, and 2 MiB-aligned by BigVector).
@@ -80,45 +78,19 @@ constexpr size_t kStagingRows = size_t{1} << 17;
 
 uint64_t round_up(uint64_t rows, uint64_t to) { return (rows + to - 1) / to * to; }
 
-// Switches O_DIRECT off for `fd`; false when it was off already (or cannot be switched).
-bool leave_direct_io(int fd) {
-  const int flags = ::fcntl(fd, F_GETFL);
-  return flags >= 0 && (flags & O_DIRECT) != 0 && ::fcntl(fd, F_SETFL, flags & ~O_DIRECT) == 0;
-}
-
 int open_spill_file(const std::filesystem::path& path) {
-  constexpr int kFlags = O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC;
-  int fd = ::open(path.c_str(), kFlags | O_DIRECT, 0600);
-  if (fd < 0 && errno == EINVAL) fd = ::open(path.c_str(), kFlags, 0600);  // e.g. tmpfs
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0)
     throw std::runtime_error(
         fmt::format("cannot open {}: {}", path.string(), std::strerror(errno)));
+  set_direct_io(fd, true);  // where the file system refuses it (tmpfs), through the page cache
   return fd;
 }
 
-// Writes `count` rows to, or reads them from, the spill file at row `first_row`, resuming short
-// transfers.
-enum class Transfer { Write, Read };
 void transfer_rows(Transfer transfer, int fd, LabRow* rows, size_t count, uint64_t first_row,
                    const std::filesystem::path& path) {
-  char* p = reinterpret_cast<char*>(rows);
-  size_t bytes = count * sizeof(LabRow);
-  auto offset = static_cast<off_t>(first_row * sizeof(LabRow));
-  while (bytes > 0) {
-    const ssize_t n = transfer == Transfer::Write ? ::pwrite(fd, p, bytes, offset)
-                                                  : ::pread(fd, p, bytes, offset);
-    if (n < 0 && errno == EINTR) continue;
-    // A file system that took O_DIRECT but refuses this transfer (a block larger than 4 KiB, a
-    // short transfer leaving an unaligned rest): the rest goes through the page cache.
-    if (n < 0 && errno == EINVAL && leave_direct_io(fd)) continue;
-    if (n <= 0)
-      throw std::runtime_error(
-          fmt::format("cannot {} {}: {}", transfer == Transfer::Write ? "write" : "read",
-                      path.string(), n == 0 ? "file too short" : std::strerror(errno)));
-    p += n;
-    offset += n;
-    bytes -= static_cast<size_t>(n);
-  }
+  transfer_all(transfer, fd, reinterpret_cast<char*>(rows), count * sizeof(LabRow),
+               first_row * sizeof(LabRow), path.string());
 }
 
 // Writes `chunks`' rows bucket after bucket (file order within a bucket) from row `first_row` of
@@ -323,25 +295,28 @@ void LabIntake::spill() {
   }
   finish_spill_write();
   const size_t buckets = bucket_rows_.size();
-  SpilledRun run{spilled_rows_, std::vector<uint64_t>(buckets + 1, 0)};
+  // Each spill starts on a block, after the padded end of the one before.
+  const uint64_t first_row =
+      spilled_.empty()
+          ? 0
+          : spilled_.back().first_row + round_up(spilled_.back().bucket_start.back(), kDirectRows);
+  SpilledRun run{first_row, std::vector<uint64_t>(buckets + 1, 0)};
   for (size_t b = 0; b < buckets; ++b) {
     run.bucket_start[b + 1] = run.bucket_start[b];
     for (const HeldChunk& chunk : chunks_)
       run.bucket_start[b + 1] += chunk.bucket_start[b + 1] - chunk.bucket_start[b];
   }
-  spilled_rows_ += round_up(run.bucket_start.back(), kDirectRows);  // each spill starts a block
   spilled_.push_back(std::move(run));
   std::swap(held_blocks_, writing_blocks_);
   for (auto& block : held_blocks_) block.clear();  // refilled from the first, memory kept
   filling_block_ = 0;
   held_rows_ = 0;
   ++spills_;
-  spill_write_ = std::async(
-      std::launch::async,
-      [fd = spill_fd_, path = spill_file(), &staging = spill_staging_,
-       chunks = std::exchange(chunks_, {}), buckets, first_row = spilled_.back().first_row] {
-        write_spill(fd, chunks, buckets, first_row, staging, path);
-      });
+  spill_write_ = std::async(std::launch::async,
+                            [fd = spill_fd_, path = spill_file(), &staging = spill_staging_,
+                             chunks = std::exchange(chunks_, {}), buckets, first_row] {
+                              write_spill(fd, chunks, buckets, first_row, staging, path);
+                            });
 }
 
 void LabIntake::finish_spill_write() {

@@ -160,7 +160,6 @@ class LabIntake {
   BigVector<LabRow> spill_staging_;  // a spill's rows gathered by bucket, block by block
   size_t filling_block_ = 0;
   size_t held_rows_ = 0;
-  uint64_t spilled_rows_ = 0;
   int64_t spills_ = 0;
   std::unique_ptr<AtomicOutput> spill_dir_;  // never committed: removed when done or interrupted
   int spill_fd_ = -1;

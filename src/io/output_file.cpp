@@ -1,6 +1,6 @@
 #include "io/output_file.h"
 
-#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -9,28 +9,23 @@
 #include <stdexcept>
 #include <utility>
 
+#include "io/direct_io.h"
+
 namespace ehrtok {
 namespace {
 
-constexpr size_t kDirectBlock = 4096;
 // 4 MiB: whole blocks, and 2 MiB-aligned by the allocator, as O_DIRECT needs.
 constexpr size_t kDirectBuffer = size_t{4} << 20;
 constexpr size_t kBuffer = size_t{64} << 10;
 
-std::runtime_error write_error(const std::string& path, const char* what, int error) {
+std::runtime_error file_error(const std::string& path, const char* what, int error) {
   return std::runtime_error(path + ": " + what + ": " + std::strerror(error));
-}
-
-// O_DIRECT switched on for `fd`; false where the file system refuses it.
-bool set_direct(int fd, bool on) {
-  const int flags = ::fcntl(fd, F_GETFL);
-  return flags >= 0 && ::fcntl(fd, F_SETFL, on ? flags | O_DIRECT : flags & ~O_DIRECT) == 0;
 }
 
 }  // namespace
 
 OutputFile::OutputFile(std::string path, int fd, bool direct)
-    : path_(std::move(path)), fd_(fd), direct_(direct && set_direct(fd, true)) {
+    : path_(std::move(path)), fd_(fd), direct_(direct && set_direct_io(fd, true)) {
   try {
     buffer_.resize(direct_ ? kDirectBuffer : kBuffer);
   } catch (...) {
@@ -55,45 +50,30 @@ void OutputFile::write(const void* data, size_t size) {
   }
 }
 
+// Writes the first `bytes` of the buffer; what follows them moves to its start.
 void OutputFile::flush(size_t bytes) {
-  const char* p = buffer_.data();
-  while (bytes > 0) {
-    const ssize_t n = ::write(fd_, p, bytes);
-    if (n < 0 && errno == EINTR) continue;
-    // A file system that took O_DIRECT but refuses this write (a block larger than 4 KiB, a short
-    // write leaving an unaligned rest): the rest goes through the page cache.
-    if (n < 0 && errno == EINVAL && direct_) {
-      if (!set_direct(fd_, false)) throw write_error(path_, "cannot leave O_DIRECT", errno);
-      direct_ = false;
-      continue;
-    }
-    if (n <= 0) throw write_error(path_, "write failed", n < 0 ? errno : EIO);
-    p += n;
-    bytes -= static_cast<size_t>(n);
-  }
-  filled_ = 0;
+  transfer_all(Transfer::Write, fd_, buffer_.data(), bytes, written_, path_);
+  written_ += bytes;
+  std::memmove(buffer_.data(), buffer_.data() + bytes, filled_ - bytes);
+  filled_ -= bytes;
 }
 
-void OutputFile::close(uint64_t length) {
+void OutputFile::close() {
   if (direct_) {
     // The whole blocks still buffered go as before; the partial one after them needs the page
     // cache (O_DIRECT writes whole blocks only).
-    const size_t whole = filled_ / kDirectBlock * kDirectBlock;
-    if (whole > 0) {
-      const size_t rest = filled_ - whole;
-      flush(whole);
-      std::memmove(buffer_.data(), buffer_.data() + whole, rest);
-      filled_ = rest;
-    }
-    if (!set_direct(fd_, false)) throw write_error(path_, "cannot leave O_DIRECT", errno);
+    flush(filled_ / kDirectBlock * kDirectBlock);
+    if (!set_direct_io(fd_, false)) throw file_error(path_, "cannot leave O_DIRECT", errno);
   }
   flush(filled_);
-  const off_t end = ::lseek(fd_, 0, SEEK_END);
-  if (end < 0) throw write_error(path_, "cannot find its length", errno);
-  if (static_cast<uint64_t>(end) > length && ::ftruncate(fd_, static_cast<off_t>(length)) != 0)
-    throw write_error(path_, "cannot cut to its new length", errno);
+  // Overwritten in place, the file may still hold the end of a longer earlier file.
+  struct stat st {};
+  if (::fstat(fd_, &st) != 0) throw file_error(path_, "cannot find its length", errno);
+  if (static_cast<uint64_t>(st.st_size) > written_ &&
+      ::ftruncate(fd_, static_cast<off_t>(written_)) != 0)
+    throw file_error(path_, "cannot cut to its new length", errno);
   const int fd = std::exchange(fd_, -1);
-  if (::close(fd) != 0) throw write_error(path_, "close failed", errno);
+  if (::close(fd) != 0) throw file_error(path_, "close failed", errno);
 }
 
 }  // namespace ehrtok

@@ -1,9 +1,7 @@
 // A file written front to back through a buffer of its own. With `direct`, the buffer's whole
-// 4 KiB blocks go from memory to the disk without the page cache (O_DIRECT, where the file
-// system allows it; elsewhere the file is written as usual), and the last partial block is
-// written normally when the file is closed: for big files written once and not read again in
-// the run. On a virtual machine the page cache's fresh pages cost more than the disk (2 GB
-// written buffered: 6.8 s of kernel CPU; with O_DIRECT: next to none).
+// blocks go to the disk past the page cache (io/direct_io.h; where the file system refuses it the
+// file is written as usual), and the last partial block is written normally when the file is
+// closed: for big files written once and not read again in the run.
 #pragma once
 
 #include <cstddef>
@@ -25,9 +23,9 @@ class OutputFile {
 
   // Throws std::runtime_error naming the file when a write fails.
   void write(const void* data, size_t size);
-  // Writes what is buffered and cuts the file at `length` when it is longer (a file overwritten
-  // in place), then closes it.
-  void close(uint64_t length);
+  // Writes what is buffered and cuts the file where the writes end when it is longer (a file
+  // overwritten in place), then closes it.
+  void close();
 
  private:
   void flush(size_t bytes);
@@ -35,7 +33,8 @@ class OutputFile {
   int fd_;
   bool direct_ = false;
   std::vector<char, UninitializedHugePageAllocator<char>> buffer_;
-  size_t filled_ = 0;
+  size_t filled_ = 0;     // bytes of buffer_ not yet written
+  uint64_t written_ = 0;  // bytes of the file written
 };
 
 }  // namespace ehrtok

@@ -67,11 +67,6 @@ constexpr double kWorthwhileCompressedShare = 0.9;
 constexpr size_t kDecidingPageBytes = 4096;
 constexpr size_t kProbeBytes = 64 * 1024;
 
-bool shrinks_worthwhile(size_t compressed, size_t original) {
-  return static_cast<double>(compressed) <=
-         kWorthwhileCompressedShare * static_cast<double>(original);
-}
-
 // Collects compressed pages and the sizes and offsets the footer needs.
 class ChunkBuilder {
  public:
@@ -93,20 +88,17 @@ class ChunkBuilder {
   }
 
   void add_data_page(std::span<const uint8_t> body, size_t num_values, Encoding encoding) {
+    const bool first = std::exchange(decide_on_first_page_, false);
+    if (first && body.size() >= kDecidingPageBytes && !probe_shrinks(body))
+      chunk_.metadata.codec = format::Codec::Uncompressed;
+    std::span<const uint8_t> compressed = compress(body);
     std::vector<uint8_t> kept;  // the page's frame, while the compressor makes the dictionary's
-    std::span<const uint8_t> compressed;
-    if (std::exchange(decide_on_first_page_, false)) {
-      if (body.size() >= kDecidingPageBytes) compressed = decide_codec(body);
-      if (compressed.empty()) compressed = compress(body);
-      if (!held_dictionary_.empty()) {
-        if (compressed.data() != body.data()) {
-          kept.assign(compressed.begin(), compressed.end());
-          compressed = kept;
-        }
-        write_dictionary_page(std::exchange(held_dictionary_, {}));
+    if (first && !held_dictionary_.empty()) {
+      if (compressed.data() != body.data()) {
+        kept.assign(compressed.begin(), compressed.end());
+        compressed = kept;
       }
-    } else {
-      compressed = compress(body);
+      write_dictionary_page(std::exchange(held_dictionary_, {}));
     }
     if (!has_data_page_)
       chunk_.metadata.data_page_offset = static_cast<int64_t>(chunk_.bytes.size());
@@ -127,17 +119,11 @@ class ChunkBuilder {
   }
 
  private:
-  // Decides the chunk's codec by whether ZSTD shrinks the first page's last kProbeBytes enough;
-  // returns the page's compressed frame when the probe was the whole page and is kept, else an
-  // empty span.
-  std::span<const uint8_t> decide_codec(std::span<const uint8_t> body) {
+  // Whether ZSTD shrinks the last kProbeBytes of a first page enough to compress the chunk.
+  bool probe_shrinks(std::span<const uint8_t> body) {
     const auto probe = body.last(std::min(body.size(), kProbeBytes));
-    const auto frame = zstd_.compress(probe);
-    if (!shrinks_worthwhile(frame.size(), probe.size())) {
-      chunk_.metadata.codec = format::Codec::Uncompressed;
-      return {};
-    }
-    return probe.size() == body.size() ? frame : std::span<const uint8_t>{};
+    return static_cast<double>(zstd_.compress(probe).size()) <=
+           kWorthwhileCompressedShare * static_cast<double>(probe.size());
   }
 
   std::span<const uint8_t> compress(std::span<const uint8_t> body) {

@@ -152,10 +152,7 @@ void FileWriter::finish() {
   file_->write(footer.data(), footer.size());
   file_->write(length_le, sizeof length_le);
   file_->write(kMagic, sizeof kMagic);
-  offset_ += footer.size() + sizeof length_le + sizeof kMagic;
-  // Overwritten in place, the file may still hold the end of a longer earlier file: close() cuts
-  // it.
-  std::exchange(file_, nullptr)->close(offset_);
+  std::exchange(file_, nullptr)->close();  // cut there when overwriting a longer file in place
 }
 
 void write_table(const std::string& path, const Table& table, size_t row_group_rows,
