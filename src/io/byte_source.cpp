@@ -2,58 +2,29 @@
 
 #include <isa-l.h>
 
-#include <cstdio>
-#include <vector>
-
 #include <fmt/format.h>
 
 #include "io/input_error.h"
+#include "io/input_file.h"
 
 namespace ehrtok {
 namespace {
 
-constexpr size_t kInputBuffer = 1 << 20;
-
-class FileHandle {
- public:
-  explicit FileHandle(const std::filesystem::path& path)
-      : path_(path.string()), file_(std::fopen(path_.c_str(), "rb")) {
-    if (!file_) throw InputError(fmt::format("{}: cannot open file", path_));
-  }
-  ~FileHandle() { std::fclose(file_); }
-  FileHandle(const FileHandle&) = delete;
-  FileHandle& operator=(const FileHandle&) = delete;
-
-  size_t read(char* out, size_t n) {
-    const size_t got = std::fread(out, 1, n, file_);
-    if (got < n && std::ferror(file_)) throw InputError(fmt::format("{}: read error", path_));
-    consumed_ += got;
-    return got;
-  }
-  const std::string& path() const { return path_; }
-  uint64_t consumed() const { return consumed_; }
-
- private:
-  std::string path_;
-  std::FILE* file_;
-  uint64_t consumed_ = 0;
-};
-
 class PlainSource final : public ByteSource {
  public:
   explicit PlainSource(const std::filesystem::path& path) : file_(path) {}
-  size_t read(std::span<char> out) override { return file_.read(out.data(), out.size()); }
+  size_t read(std::span<char> out) override { return file_.read(out); }
   uint64_t consumed() const override { return file_.consumed(); }
 
  private:
-  FileHandle file_;
+  InputFile file_;
 };
 
 // gzip via ISA-L's inflate, with the gzip header parsed and the CRC verified by ISA-L.
 // Concatenated members (as written by parallel compressors) are decoded one after another.
 class GzipSource final : public ByteSource {
  public:
-  explicit GzipSource(const std::filesystem::path& path) : file_(path), input_(kInputBuffer) {
+  explicit GzipSource(const std::filesystem::path& path) : file_(path) {
     isal_inflate_init(&state_);
     state_.crc_flag = ISAL_GZIP;
   }
@@ -81,13 +52,14 @@ class GzipSource final : public ByteSource {
  private:
   bool refill() {
     if (eof_) return false;
-    const size_t got = file_.read(reinterpret_cast<char*>(input_.data()), input_.size());
-    if (got == 0) {
+    const std::span<const char> block = file_.next_block();
+    if (block.empty()) {
       eof_ = true;
       return false;
     }
-    state_.next_in = input_.data();
-    state_.avail_in = static_cast<uint32_t>(got);
+    // ISA-L takes non-const input but only reads it.
+    state_.next_in = reinterpret_cast<uint8_t*>(const_cast<char*>(block.data()));
+    state_.avail_in = static_cast<uint32_t>(block.size());
     return true;
   }
 
@@ -120,8 +92,7 @@ class GzipSource final : public ByteSource {
     throw InputError(fmt::format("{}: {}", file_.path(), what));
   }
 
-  FileHandle file_;
-  std::vector<uint8_t> input_;
+  InputFile file_;
   inflate_state state_{};
   bool eof_ = false;
 };
