@@ -47,15 +47,14 @@ TempDir::~TempDir() {
 std::vector<std::vector<std::string>> read_csv_rows(const std::filesystem::path& file) {
   CsvChunker chunker(open_byte_source(file), file.string());
   std::vector<std::vector<std::string>> rows{chunker.header()};
-  std::vector<CsvField> fields;
+  CsvRecord record;
   std::string scratch;
   while (auto chunk = chunker.next()) {
     CsvRecordSplitter splitter(chunk->text(), 0);
-    int64_t line;
-    bool malformed;
-    while (splitter.next(fields, line, malformed)) {
+    while (splitter.next(record)) {
       auto& row = rows.emplace_back();
-      for (const auto& f : fields) row.emplace_back(unescape(f, scratch));
+      for (size_t k = 0; k < record.size(); ++k)
+        row.emplace_back(unescape(record.field(k), scratch));
     }
   }
   return rows;

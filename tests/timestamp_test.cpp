@@ -37,5 +37,14 @@ TEST(Timestamp, RoundTripsAcrossCenturies) {
   EXPECT_EQ(day_of(-1), -1);
 }
 
+TEST(Timestamp, EveryDayAroundTheTableOfMonthsParses) {
+  // Dates of years 1900-2299 are looked up by month, others computed: both agree day by day.
+  const int64_t first = days_from_civil(1898, 12, 1), last = days_from_civil(2301, 2, 1);
+  for (int64_t day = first; day < last; ++day) {
+    const int64_t t = day * kMicrosPerDay + 59 * kMicrosPerSecond;
+    ASSERT_EQ(parse_timestamp(format_timestamp(t)), t) << format_timestamp(t);
+  }
+}
+
 }  // namespace
 }  // namespace ehrtok

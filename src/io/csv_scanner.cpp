@@ -140,41 +140,75 @@ void CsvChunker::read_header() {
   const std::string_view text(buffer.data(), buffer.size());
   const size_t bom = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
   CsvRecordSplitter splitter(text.substr(bom), 1);
-  std::vector<CsvField> fields;
-  int64_t line = 0;
-  bool malformed = false;
-  if (!splitter.next(fields, line, malformed) || malformed)
+  CsvRecord record;
+  if (!splitter.next(record) || record.malformed)
     throw InputError(fmt::format("{}:1: malformed header line", file_name_));
   std::string scratch;
-  for (const auto& f : fields) header_.emplace_back(unescape(f, scratch));
+  for (size_t k = 0; k < record.size(); ++k)
+    header_.emplace_back(unescape(record.field(k), scratch));
   first_data_line_ = splitter.line();
   carry_.assign(buffer.begin() + static_cast<ptrdiff_t>(bom + splitter.position()), buffer.end());
 }
 
-// Most records hold no quote: their fields are the stretches between commas up to the newline,
-// found 16 bytes at a time. A quote anywhere in the record leaves it to the general rules.
-bool CsvRecordSplitter::split_unquoted(std::vector<CsvField>& fields) {
+#if defined(__SSE2__)
+namespace {
+
+// The bytes equal to `c` among the 64 at `p`, as bits.
+uint64_t byte_mask(const char* p, char c) {
+  const __m128i wanted = _mm_set1_epi8(c);
+  uint64_t mask = 0;
+  for (int k = 0; k < 4; ++k) {
+    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+    mask |= static_cast<uint64_t>(
+                static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, wanted))))
+            << (16 * k);
+  }
+  return mask;
+}
+
+// Its set bits: std::popcount is a library call on baseline x86-64 (no POPCNT instruction).
+int bit_count(uint64_t x) {
+  x -= (x >> 1) & 0x5555555555555555;
+  x = (x & 0x3333333333333333) + ((x >> 2) & 0x3333333333333333);
+  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0F;
+  return static_cast<int>((x * 0x0101010101010101) >> 56);
+}
+
+}  // namespace
+#endif
+
+// Most records hold no quote: their fields end at the commas up to the newline, found 64 bytes
+// at a time, and their offsets are written without a branch per field (16 at a time, whether or
+// not that many were found: the record's offsets only grow). A quote anywhere in the record
+// leaves it to the general rules.
+bool CsvRecordSplitter::split_plain(CsvRecord& record) {
   const char* data = data_.data();
   const size_t size = data_.size();
-  size_t count = 0, start = pos_, i = pos_;
-  auto field_until = [&](size_t stop) {
-    store_field(fields, count, CsvField{.text = {data + start, stop - start}});
-    start = stop + 1;
+  const size_t start = pos_;
+  size_t i = pos_, count = 0;
+  std::vector<uint32_t>& ends = record.ends_;
+  const auto room_for = [&](size_t more) {
+    if (ends.size() < count + more) ends.resize(count + more + 64);
   };
   bool at_end = false;
 #if defined(__SSE2__)
-  const __m128i comma = _mm_set1_epi8(','), newline = _mm_set1_epi8('\n'),
-                quote = _mm_set1_epi8('"');
-  for (; i + 16 <= size; i += 16) {
-    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i));
-    const auto mask = [&](__m128i c) {
-      return static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, c)));
-    };
-    const uint32_t newlines = mask(newline);
-    const uint32_t before_end = newlines ? (newlines & (0 - newlines)) - 1 : 0xFFFF;
-    if (mask(quote) & before_end) return false;
-    for (uint32_t commas = mask(comma) & before_end; commas != 0; commas &= commas - 1)
-      field_until(i + std::countr_zero(commas));
+  for (; i + 64 <= size; i += 64) {
+    const uint64_t newlines = byte_mask(data + i, '\n');
+    const uint64_t before_end = newlines ? (newlines & (0 - newlines)) - 1 : ~uint64_t{0};
+    if (byte_mask(data + i, '"') & before_end) return false;
+    uint64_t commas = byte_mask(data + i, ',') & before_end;
+    const int found = bit_count(commas);
+    room_for(64);
+    uint32_t* out = ends.data() + count;
+    for (int k = 0; k < 16; ++k) {
+      out[k] = static_cast<uint32_t>(i + std::countr_zero(commas));
+      commas &= commas - 1;
+    }
+    for (int k = 16; k < found; ++k) {
+      out[k] = static_cast<uint32_t>(i + std::countr_zero(commas));
+      commas &= commas - 1;
+    }
+    count += static_cast<size_t>(found);
     if (newlines) {
       i += std::countr_zero(newlines);
       at_end = true;
@@ -184,11 +218,18 @@ bool CsvRecordSplitter::split_unquoted(std::vector<CsvField>& fields) {
 #endif
   for (; !at_end && i < size && data[i] != '\n'; ++i) {
     if (data[i] == '"') return false;
-    if (data[i] == ',') field_until(i);
+    if (data[i] == ',') {
+      room_for(1);
+      ends[count++] = static_cast<uint32_t>(i);
+    }
   }
-  const size_t stop = i > start && data[i - 1] == '\r' ? i - 1 : i;
-  field_until(stop);
-  fields.resize(count);
+  const size_t last_start = count == 0 ? start : ends[count - 1] + 1;
+  room_for(1);
+  ends[count++] = static_cast<uint32_t>(i > last_start && data[i - 1] == '\r' ? i - 1 : i);
+  record.plain_ = true;
+  record.data_ = data;
+  record.start_ = start;
+  record.ends_count_ = count;
   if (i < size) {
     pos_ = i + 1;
     ++line_;
@@ -198,7 +239,7 @@ bool CsvRecordSplitter::split_unquoted(std::vector<CsvField>& fields) {
   return true;
 }
 
-bool CsvRecordSplitter::next(std::vector<CsvField>& fields, int64_t& line, bool& malformed) {
+bool CsvRecordSplitter::next(CsvRecord& record) {
   const char* data = data_.data();
   const size_t size = data_.size();
   // Blank lines are not records.
@@ -209,9 +250,19 @@ bool CsvRecordSplitter::next(std::vector<CsvField>& fields, int64_t& line, bool&
     ++line_;
   }
   if (pos_ >= size) return false;
-  malformed = false;
-  line = line_;
-  if (split_unquoted(fields)) return true;
+  record.malformed = false;
+  record.line = line_;
+  // Offsets are 32-bit: a chunk beyond 4 GiB (one giant quoted field) takes the general way.
+  if (size <= UINT32_MAX && split_plain(record)) return true;
+  record.plain_ = false;
+  split_quoted(record.fields_, record.malformed);
+  return true;
+}
+
+// The general rules, for a record with a quote somewhere.
+void CsvRecordSplitter::split_quoted(std::vector<CsvField>& fields, bool& malformed) {
+  const char* data = data_.data();
+  const size_t size = data_.size();
   size_t count = 0;
   auto store = [&](const CsvField& f) { store_field(fields, count, f); };
   size_t i = pos_;
@@ -229,7 +280,7 @@ bool CsvRecordSplitter::next(std::vector<CsvField>& fields, int64_t& line, bool&
           fields.resize(count);
           malformed = true;
           pos_ = size;
-          return true;
+          return;
         }
         i = static_cast<const char*>(q) - data;
         if (i + 1 < size && data[i + 1] == '"') {
@@ -267,7 +318,7 @@ bool CsvRecordSplitter::next(std::vector<CsvField>& fields, int64_t& line, bool&
     }
     pos_ = i;
     fields.resize(count);
-    return true;
+    return;
   }
 }
 

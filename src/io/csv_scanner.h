@@ -79,20 +79,45 @@ class CsvChunker {
   bool eof_ = false;
 };
 
-// Splits the records of one chunk in order. Line numbers count from `first_line` at the start
-// of the chunk (pass 0 for numbers relative to the chunk).
+// One record of a chunk. A record without a quote (most) is kept as the offsets where its
+// fields end, read as fields only where asked; any other as its fields.
+class CsvRecord {
+ public:
+  int64_t line = 0;        // where the record starts
+  bool malformed = false;  // a quoted field is unterminated or followed by stray characters
+
+  size_t size() const { return plain_ ? ends_count_ : fields_.size(); }
+  // Field k (< size()).
+  CsvField field(size_t k) const {
+    if (!plain_) return fields_[k];
+    const size_t begin = k == 0 ? start_ : ends_[k - 1] + 1;
+    return {.text = {data_ + begin, ends_[k] - begin}};
+  }
+
+ private:
+  friend class CsvRecordSplitter;
+  bool plain_ = false;
+  const char* data_ = nullptr;  // the chunk
+  size_t start_ = 0;            // of the first field
+  std::vector<uint32_t> ends_;  // field k ends at ends_[k] (offsets into the chunk); only grows
+  size_t ends_count_ = 0;
+  std::vector<CsvField> fields_;
+};
+
+// Splits the records of one chunk (under 4 GiB) in order. Line numbers count from `first_line`
+// at the start of the chunk (pass 0 for numbers relative to the chunk).
 class CsvRecordSplitter {
  public:
   CsvRecordSplitter(std::string_view bytes, int64_t first_line) : data_(bytes), line_(first_line) {}
-  // The next record's fields and its starting line; false at the end of the chunk.
-  // `malformed` is set when a quoted field is unterminated or followed by stray characters.
-  bool next(std::vector<CsvField>& fields, int64_t& line, bool& malformed);
+  // The next record; false at the end of the chunk.
+  bool next(CsvRecord& record);
   // Where the next record starts, and its line number.
   size_t position() const { return pos_; }
   int64_t line() const { return line_; }
 
  private:
-  bool split_unquoted(std::vector<CsvField>& fields);
+  bool split_plain(CsvRecord& record);
+  void split_quoted(std::vector<CsvField>& fields, bool& malformed);
   std::string_view data_;
   size_t pos_ = 0;
   int64_t line_;

@@ -6,7 +6,7 @@
 
 namespace ehrtok::mimic {
 
-std::optional<int64_t> parse_int64(std::string_view t) {
+std::optional<int64_t> parse_int64_general(std::string_view t) {
   const bool signed_text = !t.empty() && (t[0] == '-' || t[0] == '+');
   const bool negative = signed_text && t[0] == '-';
   const std::string_view digits = t.substr(signed_text ? 1 : 0);

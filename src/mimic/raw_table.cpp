@@ -61,14 +61,6 @@ struct ParsedChunk {
   std::any work;            // what the caller's ChunkWork made of it
 };
 
-// One field converted; `null` for an empty unquoted field.
-struct FieldValue {
-  int64_t i = 0;
-  double d = 0;
-  std::string_view s;
-  bool null = true;
-};
-
 class ChunkParser {
  public:
   ChunkParser(const TableSpec& spec, const std::vector<std::string>& header,
@@ -81,6 +73,7 @@ class ChunkParser {
       if (index == header.size())
         throw InputError(fmt::format("{}: missing required column {}", file, c.name));
       file_index_.push_back(index);
+      if (c.kind == FieldKind::String) string_columns_.push_back(file_index_.size() - 1);
     }
   }
 
@@ -94,23 +87,21 @@ class ChunkParser {
                     {}};
     reserve_rows(out.table, expected_rows(chunk.bytes.size()));
     CsvRecordSplitter splitter(chunk.text(), 0);
-    std::vector<CsvField> fields;
-    std::vector<FieldValue> values(spec_.columns.size());
+    CsvRecord record;
     std::vector<std::string> scratch(spec_.columns.size());
-    int64_t line = 0;
-    bool malformed = false;
-    while (splitter.next(fields, line, malformed)) {
+    while (splitter.next(record)) {
       ++out.rows;
-      if (malformed) {
-        out.rejects.push_back({line, "malformed quoted field", ""});
+      if (record.malformed) {
+        out.rejects.push_back({record.line, "malformed quoted field", ""});
         continue;
       }
-      if (fields.size() != header_size_) {
+      if (record.size() != header_size_) {
         out.rejects.push_back(
-            {line, fmt::format("expected {} fields, found {}", header_size_, fields.size()), ""});
+            {record.line, fmt::format("expected {} fields, found {}", header_size_, record.size()),
+             ""});
         continue;
       }
-      if (convert(fields, values, scratch, line, out.rejects)) append(values, out);
+      append_row(record, scratch, out);
     }
     out.lines = splitter.line();
     learn_record_bytes(chunk.bytes.size(), out.rows);
@@ -152,68 +143,76 @@ class ChunkParser {
     }
   }
 
-  bool convert(const std::vector<CsvField>& fields, std::vector<FieldValue>& values,
-               std::vector<std::string>& scratch, int64_t line,
-               std::vector<Reject>& rejects) const {
-    for (size_t c = 0; c < values.size(); ++c) {
-      const CsvField& field = fields[file_index_[c]];
-      const std::string_view text = unescape(field, scratch[c]);
-      FieldValue& v = values[c];
+  // Converts a record's used fields straight into the chunk's columns; a field that is not a
+  // value of its column's kind rejects the record, and the columns drop what it had appended.
+  bool append_row(const CsvRecord& record, std::vector<std::string>& scratch,
+                  ParsedChunk& out) const {
+    for (size_t c = 0; c < file_index_.size(); ++c) {
+      const CsvField field = record.field(file_index_[c]);
+      const std::string_view text = field.has_escapes ? unescape(field, scratch[c]) : field.text;
       // Quoted or not, an empty field is NULL, as the reference's CSV reader has it.
-      v.null = text.empty();
-      if (v.null) continue;
+      const bool null = text.empty();
+      Column& col = out.table.columns[c];
+      col.valid.push_back(null ? 0 : 1);
+      const FieldKind kind = spec_.columns[c].kind;
       bool ok = true;
-      switch (spec_.columns[c].kind) {
+      switch (kind) {
         case FieldKind::Int64: {
-          auto parsed = parse_int64(text);
+          const auto parsed = null ? std::optional<int64_t>(0) : parse_int64(text);
           ok = parsed.has_value();
-          v.i = parsed.value_or(0);
+          col.ints.push_back(parsed.value_or(0));
           break;
         }
         case FieldKind::Double: {
-          auto parsed = parse_double(text);
+          const auto parsed = null ? std::optional<double>(0) : parse_double(text);
           ok = parsed.has_value();
-          v.d = parsed.value_or(0);
+          col.doubles.push_back(parsed.value_or(0));
           break;
         }
         case FieldKind::Timestamp:
         case FieldKind::Date: {
-          auto parsed = parse_timestamp(text);
-          ok = parsed.has_value() &&
-               (spec_.columns[c].kind == FieldKind::Timestamp || text.size() == 10);
-          v.i = parsed.value_or(0);
+          const auto parsed = null ? std::optional<int64_t>(0) : parse_timestamp(text);
+          ok = parsed.has_value() && (null || kind == FieldKind::Timestamp || text.size() == 10);
+          col.ints.push_back(parsed.value_or(0));
           break;
         }
-        case FieldKind::String:
-          v.s = text;
+        case FieldKind::String:  // interned once the whole record is read
+          col.codes.push_back(0);
           break;
       }
       if (!ok) {
-        rejects.push_back({line,
-                           fmt::format("bad {} in column {}", kind_name(spec_.columns[c].kind),
-                                       spec_.columns[c].name),
-                           std::string(text.substr(0, kMaxRejectValue))});
+        out.rejects.push_back(
+            {record.line,
+             fmt::format("bad {} in column {}", kind_name(kind), spec_.columns[c].name),
+             std::string(text.substr(0, kMaxRejectValue))});
+        drop_partial_row(out.table, c + 1);
         return false;
       }
+    }
+    for (const size_t c : string_columns_) {
+      const CsvField field = record.field(file_index_[c]);
+      if (field.text.empty()) continue;
+      out.table.columns[c].codes.back() =
+          out.strings[c].intern(field.has_escapes ? scratch[c] : field.text);
     }
     return true;
   }
 
-  void append(const std::vector<FieldValue>& values, ParsedChunk& out) const {
-    for (size_t c = 0; c < values.size(); ++c) {
-      Column& col = out.table.columns[c];
-      const FieldValue& v = values[c];
-      col.valid.push_back(v.null ? 0 : 1);
+  // Takes the last value off the first `columns` columns: a rejected record's.
+  static void drop_partial_row(Table& table, size_t columns) {
+    for (size_t c = 0; c < columns; ++c) {
+      Column& col = table.columns[c];
+      col.valid.pop_back();
       switch (col.type) {
         case ColumnType::Int64:
         case ColumnType::Timestamp:
-          col.ints.push_back(v.i);
+          col.ints.pop_back();
           break;
         case ColumnType::Double:
-          col.doubles.push_back(v.d);
+          col.doubles.pop_back();
           break;
         case ColumnType::String:
-          col.codes.push_back(v.null ? 0 : out.strings[c].intern(v.s));
+          col.codes.pop_back();
           break;
       }
     }
@@ -222,6 +221,7 @@ class ChunkParser {
   const TableSpec& spec_;
   size_t header_size_;
   std::vector<size_t> file_index_;
+  std::vector<size_t> string_columns_;
   mutable std::atomic<double> record_bytes_{0};  // bytes per record of the last chunk parsed
 };
 

@@ -1,5 +1,7 @@
 #include "table/timestamp.h"
 
+#include <vector>
+
 #include <fmt/format.h>
 
 namespace ehrtok {
@@ -50,6 +52,27 @@ int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
+namespace {
+
+// The day number of the first of each month of years [kFirstYear, kFirstYear + kYears): a
+// timestamp's date is then a lookup, not the era arithmetic (which was a third of parsing one).
+constexpr int64_t kFirstYear = 1900;
+constexpr int64_t kYears = 400;
+
+int64_t days_to_month(int64_t y, unsigned m) {
+  static const std::vector<int64_t> table = [] {
+    std::vector<int64_t> days;
+    for (int64_t year = kFirstYear; year < kFirstYear + kYears; ++year)
+      for (unsigned month = 1; month <= 12; ++month)
+        days.push_back(days_from_civil(year, month, 1));
+    return days;
+  }();
+  if (y < kFirstYear || y >= kFirstYear + kYears) return days_from_civil(y, m, 1);
+  return table[static_cast<size_t>((y - kFirstYear) * 12 + m - 1)];
+}
+
+}  // namespace
+
 std::optional<int64_t> parse_timestamp(std::string_view t) {
   int64_t y, mo, d, h = 0, mi = 0, s = 0, frac = 0;
   if (t.size() < 10 || t[4] != '-' || t[7] != '-') return std::nullopt;
@@ -69,7 +92,7 @@ std::optional<int64_t> parse_timestamp(std::string_view t) {
   if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, static_cast<unsigned>(mo)) || h > 23 ||
       mi > 59 || s > 59)
     return std::nullopt;
-  const int64_t days = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
+  const int64_t days = days_to_month(y, static_cast<unsigned>(mo)) + d - 1;
   return days * kMicrosPerDay + ((h * 60 + mi) * 60 + s) * kMicrosPerSecond + frac;
 }
 
