@@ -155,6 +155,7 @@ TEST(LabIntake, FatesOfRows) {
   options.admissions = &admissions;
   LabIntake intake(options);
   intake.add(intake.take_in(t));
+  intake.end_of_input();
   const ItemTally& tally = intake.items().tally.at(50'000);
   EXPECT_EQ(tally.original, 2);
   EXPECT_EQ(tally.orphaned, 1);

@@ -182,6 +182,7 @@ std::unique_ptr<InMemoryRun> run_in_memory(const std::filesystem::path& hosp_dir
   lab_options.admissions = &a.admissions;
   LabIntake labs(lab_options);
   labs.add(labs.take_in(a.labevents.table));
+  labs.end_of_input();
   a.top = build_top_200_labs(labs.items(), top_labs);
   a.quantiles = build_lab_quantiles(labs.items(), a.top);
   a.dx = build_stg_diagnoses(a.diagnoses_raw, *a.codes);
