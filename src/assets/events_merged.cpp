@@ -131,17 +131,15 @@ void merge_admissions(const std::vector<const JoinedStage*>& stages,
     for (const auto* stage : stages) n += stage_rows(*stage, a).size();
     out.admission_start[a - first + 1] = out.admission_start[a - first] + n;
   }
-  out.events.clear();  // keeps the memory; nothing to copy when it grows
-  out.events.resize(out.admission_start.back());
-  size_t o = 0;
-  for (uint32_t a = first; a < last; ++a)
-    for (const auto* stage : stages) {
-      const StagedEvents& events = *stage->events;
-      for (uint32_t i : stage_rows(*stage, a))
-        out.events[o++] = {events.event_time[i], events.code[i], a, i, events.type};
-    }
-
+  resize_for_overwrite(out.events, out.admission_start.back());
   parallel_for(last - first, threads, [&](size_t begin, size_t end) {
+    size_t o = out.admission_start[begin];
+    for (auto a = static_cast<uint32_t>(first + begin); a < first + end; ++a)
+      for (const auto* stage : stages) {
+        const StagedEvents& events = *stage->events;
+        for (uint32_t i : stage_rows(*stage, a))
+          out.events[o++] = {events.event_time[i], events.code[i], a, i, events.type};
+      }
     sort_admissions(out, begin, end, stage_of_type, code_rank, admissions.admittime());
   });
   out.counts.rows_out = static_cast<int64_t>(out.events.size());

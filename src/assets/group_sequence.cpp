@@ -111,8 +111,7 @@ void sequence_within_admissions(const BigVector<uint32_t>& admission, uint32_t f
                                 BigVector<uint32_t>& rows) {
   order_by_key(
       admission.size(), count, [&](size_t i) { return admission[i] - first; }, start, rows);
-  seq.clear();  // keeps the memory
-  seq.resize(admission.size());
+  resize_for_overwrite(seq, admission.size());
   parallel_for(count, threads, [&](size_t first_group, size_t last_group) {
     TimeSortScratch scratch;
     for (size_t g = first_group; g < last_group; ++g) {

@@ -86,15 +86,9 @@ void build_stg_labs(const LabRowSpans& rows, const std::vector<int64_t>& item_id
   std::partial_sum(first_out.begin(), first_out.end(), first_out.begin());
   out.type = CodeType::Lab;
   const size_t kept = first_out.back();
-  // Cleared first: the memory is kept, and nothing is copied when it grows.
-  for (auto* v : {&out.subject_id, &out.hadm_id, &out.event_time}) {
-    v->clear();
-    v->resize(kept);
-  }
-  out.code.clear();
-  out.code.resize(kept);
-  admission.clear();
-  admission.resize(kept);
+  for (auto* v : {&out.subject_id, &out.hadm_id, &out.event_time}) resize_for_overwrite(*v, kept);
+  resize_for_overwrite(out.code, kept);
+  resize_for_overwrite(admission, kept);
   const auto& hadm_id = admissions.hadm_id();
   parallel_each(rows.size(), threads, [&](size_t i) {
     size_t o = first_out[i];

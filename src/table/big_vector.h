@@ -73,4 +73,14 @@ struct UninitializedHugePageAllocator : HugePageAllocator<T> {
   }
 };
 
+// Makes `v` hold `n` elements that the caller then overwrites, for buffers reused from one
+// partition to the next: past its capacity it is emptied first, so that nothing is copied when
+// it grows; within it, only the elements beyond its current size are value-initialized (clearing
+// first would write all `n` again, on one thread).
+template <class Vector>
+void resize_for_overwrite(Vector& v, size_t n) {
+  if (n > v.capacity()) v.clear();
+  v.resize(n);
+}
+
 }  // namespace ehrtok

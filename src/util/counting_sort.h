@@ -17,7 +17,7 @@ void order_by_key(size_t n, size_t keys, Key key, Start& start, Order& order) {
   for (size_t i = 0; i < n; ++i)
     if (const size_t k = key(i); k < keys) ++start[k + 1];
   std::partial_sum(start.begin(), start.end(), start.begin());
-  order.clear();
+  if (start.back() > order.capacity()) order.clear();  // nothing to copy when it grows
   order.resize(start.back());
   std::vector<typename Start::value_type> fill(start.begin(), start.end() - 1);
   for (size_t i = 0; i < n; ++i)
