@@ -705,7 +705,7 @@ TEST(ColumnWriter, CompressesUnlessTheFirstPageWouldNotShrink) {
   EXPECT_EQ(codec_of(late, true), format::Codec::Zstd);
 }
 
-// Of a first page over 64 KiB only the last 64 KiB are tried: a page that ends in values ZSTD would
+// Of a first page over 16 KiB only the last 16 KiB are tried: a page that ends in values ZSTD would
 // not shrink is stored UNCOMPRESSED even when its start would shrink well, and the other way round.
 TEST(ColumnWriter, TheEndOfABigFirstPageDecidesTheCodec) {
   std::mt19937_64 random(11);

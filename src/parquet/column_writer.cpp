@@ -62,10 +62,12 @@ enum class Compression { Zstd, None, IfFirstPageShrinks };
 // smaller first page (a page of NULLs, a short chunk) says nothing about the rest: the chunk is
 // compressed. Of a bigger first page only the last kProbeBytes are tried (its values, after the
 // definition levels): a page that will not shrink is then never compressed whole, only to be
-// stored as it was.
+// stored as it was. 16 KiB tells as well as more, and costs little even where every chunk is
+// probed and none compressed (the labevents cache: 13 000 chunks at full scale, 1.4 CPU-s of
+// probing with 64 KiB).
 constexpr double kWorthwhileCompressedShare = 0.9;
 constexpr size_t kDecidingPageBytes = 4096;
-constexpr size_t kProbeBytes = 64 * 1024;
+constexpr size_t kProbeBytes = 16 * 1024;
 
 // Collects compressed pages and the sizes and offsets the footer needs.
 class ChunkBuilder {

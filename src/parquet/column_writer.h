@@ -2,7 +2,7 @@
 // dictionary page for dictionary-encoded chunks) and the ColumnMetaData the footer records about
 // it. Every page body is ZSTD-compressed behind an uncompressed header, except in three kinds of
 // chunk stored UNCOMPRESSED: a chunk of NULLs only, one given as runs and under a kilobyte, and a
-// numeric chunk whose first data page (of at least 4 KiB; its last 64 KiB are tried) ZSTD would
+// numeric chunk whose first data page (of at least 4 KiB; its last 16 KiB are tried) ZSTD would
 // not shrink by a tenth (bit-packed differences of shuffled values, random dictionary indices).
 //
 // INT64 and TIMESTAMP values are DELTA_BINARY_PACKED. DOUBLE values are dictionary-encoded when
