@@ -34,14 +34,15 @@ TEST(RawTable, FindsColumnsByNameInAnyOrderAndIgnoresExtraColumns) {
 }
 
 // A column keeps no validity bytes while it has no NULL; a NULL in a later chunk (the file is
-// over the 8 MB chunk size) brings in the 1s of all rows before it.
+// over the 8 MB chunk size) brings in the 1s of all rows before it, and a NULL in the first
+// chunk the 1s of all chunks after it (which, without NULLs, keep no validity of their own).
 TEST(RawTable, ValidityOnlyForColumnsWithNulls) {
   TempDir dir;
   std::string csv = "labevent_id,subject_id,hadm_id,itemid,charttime,valuenum\n";
   const int rows = 250000;
   for (int i = 0; i < rows; ++i)
-    csv += std::to_string(i) + ",10000032," + (i + 1 == rows ? "" : "22595853") +
-           ",50912,2180-05-06 22:23:00,1.25\n";
+    csv += std::to_string(i) + ",10000032," + (i + 1 == rows ? "" : "22595853") + "," +
+           (i == 0 ? "" : "50912") + ",2180-05-06 22:23:00,1.25\n";
   ASSERT_GT(csv.size(), size_t{8} << 20);
   write_file(dir.path() / "labevents.csv", csv);
   for (int threads : {1, 2}) {
@@ -53,6 +54,11 @@ TEST(RawTable, ValidityOnlyForColumnsWithNulls) {
     EXPECT_EQ(std::count(hadm.valid.begin(), hadm.valid.end(), 0), 1);
     EXPECT_TRUE(hadm.is_null(rows - 1));
     EXPECT_EQ(hadm.ints[0], 22595853);
+    const Column& itemid = t.table.column("itemid");
+    ASSERT_EQ(itemid.valid.size(), static_cast<size_t>(rows));
+    EXPECT_EQ(std::count(itemid.valid.begin(), itemid.valid.end(), 0), 1);
+    EXPECT_TRUE(itemid.is_null(0));
+    EXPECT_EQ(itemid.ints[rows - 1], 50912);
   }
 }
 

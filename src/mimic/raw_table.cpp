@@ -105,6 +105,10 @@ class ChunkParser {
     }
     out.lines = splitter.line();
     learn_record_bytes(chunk.bytes.size(), out.rows);
+    // A column without NULLs keeps no validity (the Column contract): what reads the chunk
+    // then checks none row by row, and its Parquet definition levels are one run.
+    for (Column& col : out.table.columns)
+      if (std::find(col.valid.begin(), col.valid.end(), 0) == col.valid.end()) col.valid.clear();
     return out;
   }
 
@@ -236,7 +240,7 @@ void account(ParsedChunk& chunk, RawTable& raw,
     for (uint32_t k = 0; k < recode.size(); ++k)
       recode[k] = dictionaries[c]->intern(chunk.strings[c].at(k));
     for (size_t r = 0; r < col.codes.size(); ++r)
-      col.codes[r] = col.valid[r] ? recode[col.codes[r]] : 0;
+      col.codes[r] = col.is_null(r) ? 0 : recode[col.codes[r]];
   }
   chunk.strings.clear();
   raw.rows_read += chunk.rows;
@@ -264,17 +268,21 @@ void append(BigVector<T>& to, const BigVector<T>& from, double expected_rows) {
   to.insert(to.end(), from.begin(), from.end());
 }
 
-// Appends a chunk's validity to a column of `rows` rows. The column keeps no validity while it
-// has no NULL (most MIMIC columns never have one: a byte per row saved); its first NULL brings
-// in the 1s of the rows before.
-void append_validity(Column& to, size_t rows, const BigVector<uint8_t>& from,
+// Appends the validity of a chunk of `chunk_rows` rows to a column of `rows` rows. Neither keeps
+// validity while it has no NULL (most MIMIC columns never have one: a byte per row saved); the
+// column's first NULL brings in the 1s of the rows before.
+void append_validity(Column& to, size_t rows, const BigVector<uint8_t>& from, size_t chunk_rows,
                      double expected_rows) {
+  if (to.valid.empty() && std::find(from.begin(), from.end(), 0) == from.end()) return;
   if (to.valid.empty()) {
-    if (std::find(from.begin(), from.end(), 0) == from.end()) return;
-    to.valid.reserve(grown_capacity(0, rows + from.size(), expected_rows));
+    to.valid.reserve(grown_capacity(0, rows + chunk_rows, expected_rows));
     to.valid.assign(rows, 1);
   }
-  append(to.valid, from, expected_rows);
+  if (!from.empty()) return append(to.valid, from, expected_rows);
+  if (to.valid.size() + chunk_rows > to.valid.capacity())
+    to.valid.reserve(
+        grown_capacity(to.valid.capacity(), to.valid.size() + chunk_rows, expected_rows));
+  to.valid.insert(to.valid.end(), chunk_rows, 1);
 }
 
 // Appends a parsed chunk. `expected_rows` estimates the rows of the whole file.
@@ -282,7 +290,7 @@ void append(Table& table, const Table& chunk, double expected_rows) {
   const size_t rows = table.num_rows();
   for (size_t c = 0; c < table.columns.size(); ++c) {
     const Column& from = chunk.columns[c];
-    append_validity(table.columns[c], rows, from.valid, expected_rows);
+    append_validity(table.columns[c], rows, from.valid, chunk.num_rows(), expected_rows);
     append(table.columns[c].ints, from.ints, expected_rows);
     append(table.columns[c].doubles, from.doubles, expected_rows);
     append(table.columns[c].codes, from.codes, expected_rows);
