@@ -52,19 +52,30 @@ int64_t reclaiming_admission(const StgAdmissions& admissions,
 }
 
 // A chunk's items, numbered in order of first appearance, so that a row looks its item up once.
+// MIMIC's itemids are a few thousand consecutive numbers: a table indexed by the itemid's low
+// bits finds nearly every row's slot without hashing; the map holds them all.
 struct ChunkItems {
+  static constexpr size_t kRecent = 4096;
+  struct Recent {
+    int64_t itemid = -1;
+    uint32_t slot = 0;
+  };
+  std::vector<Recent> recent = std::vector<Recent>(kRecent);
   absl::flat_hash_map<int64_t, uint32_t> slot_of;
   std::vector<int64_t> item;
   std::vector<ItemTally> tally;
   std::vector<ValueCounts> values;
 
   uint32_t slot(int64_t itemid) {
+    Recent& r = recent[static_cast<uint64_t>(itemid) % kRecent];
+    if (r.itemid == itemid) return r.slot;
     const auto [it, fresh] = slot_of.try_emplace(itemid, static_cast<uint32_t>(item.size()));
     if (fresh) {
       item.push_back(itemid);
       tally.emplace_back();
       values.emplace_back();
     }
+    r = {itemid, it->second};
     return it->second;
   }
 };
@@ -164,13 +175,14 @@ std::any LabIntake::take_in(const Table& chunk) const {
   std::optional<AdmissionFinder> finder;
   if (admissions) finder.emplace(*admissions);
   ChunkItems items;
+  const bool sample_all = options_.quantiles.sample_fraction >= 1;
   for (size_t r = 0; r < chunk.num_rows(); ++r) {
     const bool has_item = !itemid.is_null(r);
     const int64_t item = has_item ? itemid.ints[r] : 0;
     const uint32_t slot = has_item ? items.slot(item) : 0;
     ItemTally& tally = has_item ? items.tally[slot] : out.items.null_item;
     if (has_item && !valuenum.is_null(r) &&
-        in_quantile_sample(id.is_null(r) ? 0 : id.ints[r], options_.quantiles))
+        (sample_all || in_quantile_sample(id.is_null(r) ? 0 : id.ints[r], options_.quantiles)))
       ++items.values[slot][std::bit_cast<uint64_t>(valuenum.doubles[r])];
 
     int64_t rank = -1;
