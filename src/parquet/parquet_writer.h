@@ -28,7 +28,9 @@ namespace ehrtok::parquet {
 struct EncodedChunk;  // column_writer.h
 
 struct WriterOptions {
-  int zstd_level = 3;
+  // Level 1 (Arrow's default for ZSTD): at full scale level 3 made events_merged and
+  // tokens_final 2.2% smaller for 3 more CPU-seconds.
+  int zstd_level = 1;
   // A data page holds at most this many values; a new page starts after it.
   size_t page_values = 128 * 1024;
   std::string created_by = "ehrtok";

@@ -23,10 +23,7 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-// The raw_* caches are read back by ehrtok alone and written on every import: fast compression
-// matters more there than the last few percent of size.
 // Fixed, so that changing row_group_rows for the outputs never re-imports a table.
-constexpr int kCacheZstdLevel = 1;
 constexpr size_t kCacheRowGroupRows = 1 << 20;
 
 json raw_table_json(const mimic::RawTable& raw) {
@@ -52,8 +49,7 @@ void write_table_asset(const std::filesystem::path& path, const Table& table, si
 }
 
 // A raw_* cache is not read again in the run that writes it: it bypasses the page cache.
-constexpr parquet::WriterOptions kCacheWriterOptions{
-    .zstd_level = kCacheZstdLevel, .threads = 1, .direct_io = true};
+constexpr parquet::WriterOptions kCacheWriterOptions{.threads = 1, .direct_io = true};
 
 // The accounting of an imported table: its rejects file, its report entry and its counts.
 AssetCounts account_import(const mimic::RawTable& raw, const std::string& table, RunState& s,
