@@ -585,6 +585,58 @@ TEST_F(Workflow, TimelineWindowsHoldWholeSubjects) {
             testing::read_bytes(dir.path() / "one.parquet"));
 }
 
+// Given partition by partition, cut anywhere (within a subject too, and a partition holding only
+// the middle admission of a subject), the timeline comes out in windows of whole subjects that
+// hold every event in order.
+TEST_F(Workflow, PartitionWindowsHoldWholeSubjects) {
+  const auto run = testing::run_in_memory(hosp());
+  const auto& subject = run->admissions.subject_id();
+  const EventsMerged& merged = run->merged;
+  const size_t admissions = merged.admission_start.size() - 1;
+  std::set<size_t> cuts;
+  for (size_t a = 7; a < admissions; a += 7) cuts.insert(a);
+  for (size_t a = 2; a < admissions; ++a)
+    if (subject[a - 2] == subject[a - 1] && subject[a - 1] == subject[a]) {
+      cuts.insert(a - 1);  // [a - 1, a) is the middle admission of three
+      cuts.insert(a);
+      break;
+    }
+  cuts.insert(admissions);
+  PartitionEventWindows windows(run->admissions, 50);
+  std::vector<MergedEvent> back;
+  std::set<int64_t> subjects_seen;
+  const auto collect = [&](const EventsView& view) {
+    EXPECT_GT(view.size(), 0u);
+    std::set<int64_t> in_window;
+    for (size_t i = 0; i < view.admission_count(); ++i)
+      for (uint64_t e = view.start[i]; e < view.start[i + 1]; ++e) {
+        EXPECT_EQ(view.events[e].admission, view.first_admission + i);
+        in_window.insert(subject[view.events[e].admission]);
+        back.push_back(view.events[e]);
+      }
+    for (int64_t id : in_window) EXPECT_TRUE(subjects_seen.insert(id).second) << id;
+  };
+  size_t first = 0;
+  for (const size_t last : cuts) {
+    EventsMerged part;
+    part.first_admission = static_cast<uint32_t>(first);
+    for (size_t a = first; a <= last; ++a)
+      part.admission_start.push_back(merged.admission_start[a] - merged.admission_start[first]);
+    part.events.assign(
+        merged.events.begin() + static_cast<ptrdiff_t>(merged.admission_start[first]),
+        merged.events.begin() + static_cast<ptrdiff_t>(merged.admission_start[last]));
+    windows.append(part, collect);
+    first = last;
+  }
+  windows.finish(collect);
+  ASSERT_EQ(back.size(), merged.events.size());
+  for (size_t i = 0; i < back.size(); ++i) {
+    ASSERT_EQ(back[i].admission, merged.events[i].admission) << i;
+    ASSERT_EQ(back[i].event_time, merged.events[i].event_time) << i;
+    ASSERT_EQ(back[i].code, merged.events[i].code) << i;
+  }
+}
+
 // A change of top_labs re-reads labevents from the raw cache, never from the CSV.
 TEST_F(Workflow, TopLabsChangeReadsLabeventsFromTheCache) {
   TempDir rerun, fresh;

@@ -8,20 +8,76 @@
 
 namespace ehrtok {
 
-void for_each_subject_window(const EventsMerged& merged, const StgAdmissions& admissions,
+void for_each_subject_window(const EventsView& events, const StgAdmissions& admissions,
                              size_t window_events, const EventsWindowFn& fn) {
-  const auto& start = merged.admission_start;
-  const int64_t* subject = admissions.subject_id().data() + merged.first_admission;
-  const size_t count = start.size() - 1;
+  const auto start = events.start;
+  const int64_t* subject = admissions.subject_id().data() + events.first_admission;
+  const size_t count = events.admission_count();
   for (size_t first = 0; first < count;) {
     const uint64_t target = start[first] + std::max<size_t>(window_events, 1);
     size_t last = first + 1;
     while (last < count && (start[last] < target || subject[last] == subject[last - 1])) ++last;
-    const EventsView view{merged.events.data(), std::span(start).subspan(first, last - first + 1),
-                          merged.first_admission + static_cast<uint32_t>(first)};
+    const EventsView view{events.events, start.subspan(first, last - first + 1),
+                          events.first_admission + static_cast<uint32_t>(first)};
     if (view.size() > 0) fn(view);
     first = last;
   }
+}
+
+void for_each_subject_window(const EventsMerged& merged, const StgAdmissions& admissions,
+                             size_t window_events, const EventsWindowFn& fn) {
+  for_each_subject_window(
+      EventsView{merged.events.data(), merged.admission_start, merged.first_admission}, admissions,
+      window_events, fn);
+}
+
+PartitionEventWindows::PartitionEventWindows(const StgAdmissions& admissions, size_t window_events)
+    : admissions_(admissions), window_events_(window_events) {}
+
+void PartitionEventWindows::append(const EventsMerged& part, const EventsWindowFn& fn) {
+  const std::vector<uint64_t>& start = part.admission_start;
+  const size_t count = start.size() - 1;
+  if (count == 0) return;
+  const int64_t* subject = admissions_.subject_id().data() + part.first_admission;
+  // The subject left open by the partition before takes this one's first admissions of its own.
+  size_t first = 0;
+  if (!open_start_.empty()) {
+    const int64_t open_subject = admissions_.subject_id()[open_first_admission_];
+    while (first < count && subject[first] == open_subject) ++first;
+    keep_open(part, 0, first);
+    if (first == count) return;  // and goes on in the next
+    hand_out_open(fn);
+  }
+  // This partition's last subject may go on in the next.
+  size_t closed = count;
+  while (closed > first && subject[closed - 1] == subject[count - 1]) --closed;
+  for_each_subject_window(
+      EventsView{part.events.data(), std::span(start).subspan(first, closed - first + 1),
+                 part.first_admission + static_cast<uint32_t>(first)},
+      admissions_, window_events_, fn);
+  open_first_admission_ = part.first_admission + static_cast<uint32_t>(closed);
+  keep_open(part, closed, count);
+}
+
+void PartitionEventWindows::finish(const EventsWindowFn& fn) { hand_out_open(fn); }
+
+void PartitionEventWindows::keep_open(const EventsMerged& part, size_t first, size_t last) {
+  if (first == last) return;
+  if (open_start_.empty()) open_start_.push_back(0);
+  const std::vector<uint64_t>& start = part.admission_start;
+  for (size_t a = first; a < last; ++a) {
+    open_events_.insert(open_events_.end(), part.events.begin() + static_cast<ptrdiff_t>(start[a]),
+                        part.events.begin() + static_cast<ptrdiff_t>(start[a + 1]));
+    open_start_.push_back(open_events_.size());
+  }
+}
+
+void PartitionEventWindows::hand_out_open(const EventsWindowFn& fn) {
+  if (open_start_.empty()) return;
+  const EventsView view{open_events_.data(), open_start_, open_first_admission_};
+  if (view.size() > 0) fn(view);
+  open_events_.clear();
+  open_start_.clear();
 }
 
 StoredEventWindows::StoredEventWindows(const StgAdmissions& admissions, CodeBook& codes)

@@ -26,6 +26,32 @@ using EventsWindowFn = std::function<void(const EventsView&)>;
 // empty; an empty timeline has none.
 void for_each_subject_window(const EventsMerged& merged, const StgAdmissions& admissions,
                              size_t window_events, const EventsWindowFn& fn);
+// The same over the admissions of `events` (whole subjects).
+void for_each_subject_window(const EventsView& events, const StgAdmissions& admissions,
+                             size_t window_events, const EventsWindowFn& fn);
+
+// events_merged as its partitions are built (timeline_partitions.h), in windows of whole
+// subjects: a partition's last subject may go on in the next, so its events wait for the next
+// partition (or finish()). The assets that walk the timeline then need not read it back.
+class PartitionEventWindows {
+ public:
+  PartitionEventWindows(const StgAdmissions& admissions, size_t window_events);
+  // Calls fn for the windows of the subjects that end in `part` (the partitions in order).
+  void append(const EventsMerged& part, const EventsWindowFn& fn);
+  // After the last partition: the subject still open.
+  void finish(const EventsWindowFn& fn);
+
+ private:
+  // Keeps admissions [first, last) of `part` with the open subject's.
+  void keep_open(const EventsMerged& part, size_t first, size_t last);
+  void hand_out_open(const EventsWindowFn& fn);
+
+  const StgAdmissions& admissions_;
+  size_t window_events_;
+  BigVector<MergedEvent> open_events_;  // the open subject's events
+  std::vector<uint64_t> open_start_;    // where its admissions start; empty: no open subject
+  uint32_t open_first_admission_ = 0;
+};
 
 // events_merged read back from its stored rows (in (subject_id, visit_seq, event_seq) order),
 // one batch (a row group) at a time: each batch's whole subjects are handed out as a window, the

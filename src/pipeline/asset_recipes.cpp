@@ -188,6 +188,15 @@ AssetCounts stg_labs(const AssetDecl&, RunState& s, json&) {
   return counts;
 }
 
+// tokens_final's file under its temporary name. Not read again in the run (export_tokens makes
+// its tokens from events_merged): it bypasses the page cache, as the raw caches do.
+std::unique_ptr<RunState::TokensInProgress> new_tokens_final_file(const AssetDecl& asset,
+                                                                  RunState& s) {
+  return std::make_unique<RunState::TokensInProgress>(
+      s.out(asset.output), s.codes, s.options.row_group_rows,
+      parquet::WriterOptions{.threads = s.threads, .direct_io = true});
+}
+
 // A partition's working memory per lab row: its LabRow (32 bytes) and the next partition's, read
 // ahead (32), its stg_labs event (36) and admission (4), its merged event (24) and the index,
 // sort and seq_num scratch (~34).
@@ -227,13 +236,27 @@ AssetCounts events_merged(const AssetDecl& asset, RunState& s, json&) {
                                  kPartitionRowsAtMost);
   AtomicOutput output(s.out(asset.output));
   EventsMergedFile file(output.temp_path().string(), s.codes, s.options.row_group_rows, s.threads);
+  // tokens_final, when this run builds it, is made from each partition as it is merged.
+  std::optional<TimeBinTokens> bins;
+  std::optional<PartitionEventWindows> windows;
+  const auto add_tokens = [&](const EventsView& events) {
+    s.tokens_in_progress->file.append(build_tokens_final(events, *bins, admissions, s.threads),
+                                      admissions);
+  };
+  if (s.builds("tokens_final")) {
+    s.tokens_in_progress = new_tokens_final_file(find_asset("tokens_final"), s);
+    bins = intern_time_bins(s.options.time_bins, *s.codes);
+    windows.emplace(admissions, s.options.row_group_rows);
+  }
   EventsMerged merged;
   const size_t partitions =
       merge_by_partition(inputs, partition_rows, s.threads, merged, [&](const EventsMerged& part) {
         file.append(part, admissions);
+        if (windows) windows->append(part, add_tokens);
         counts.rows_out += static_cast<int64_t>(part.events.size());
         s.meter->done += static_cast<int64_t>(part.admission_start.size() - 1);
       });
+  if (windows) windows->finish(add_tokens);
   file.finish();
   output.commit();
   counts.note("partitions of admissions", static_cast<int64_t>(partitions));
@@ -260,16 +283,17 @@ void for_each_token_window(RunState& s, Fn fn) {
 }
 
 AssetCounts tokens_final(const AssetDecl& asset, RunState& s, json&) {
-  AtomicOutput output(s.out(asset.output));
-  // Not read again in the run (export_tokens makes its tokens from events_merged): it bypasses the
-  // page cache, as the raw caches do.
-  TokensFinalFile file(output.temp_path().string(), s.codes, s.options.row_group_rows,
-                       parquet::WriterOptions{.threads = s.threads, .direct_io = true});
-  for_each_token_window(s, [&](const TokensFinal& tokens) { file.append(tokens, *s.admissions); });
-  file.finish();
-  output.commit();
-  s.tokens_final_count = file.counts().rows_out;
-  return file.counts();
+  // Filled while this run built events_merged, or now from its stored file.
+  std::unique_ptr<RunState::TokensInProgress> tokens = std::move(s.tokens_in_progress);
+  if (!tokens) {
+    tokens = new_tokens_final_file(asset, s);
+    for_each_token_window(
+        s, [&](const TokensFinal& window) { tokens->file.append(window, *s.admissions); });
+  }
+  tokens->file.finish();
+  tokens->output.commit();
+  s.tokens_final_count = tokens->file.counts().rows_out;
+  return tokens->file.counts();
 }
 
 AssetCounts export_tokens(const AssetDecl& asset, RunState& s, json&) {

@@ -232,6 +232,7 @@ json materialize(const RunOptions& options, const MaterializeRequest& request,
   const std::string run_id = new_run_id();
 
   RunState state(options, threads);
+  state.builds = [&plan](const std::string& name) { return plan.at(name) == AssetAction::Build; };
   PendingRecords pending(state, run_id);
   std::map<std::string, json> built;
   int64_t run_peak = 0;

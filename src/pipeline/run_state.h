@@ -19,6 +19,7 @@
 #include "assets/stg_labs.h"
 #include "assets/tokens_final.h"
 #include "assets/top_200_labs.h"
+#include "io/atomic_output.h"
 #include "mimic/raw_table.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/progress.h"
@@ -37,6 +38,8 @@ struct RunState {
   // Whether no later asset reads an input, so that the current asset may take it over; its
   // background write has finished when this says true (set by materialize).
   std::function<bool(const std::string&)> last_reader = [](const std::string&) { return false; };
+  // Whether this run builds an asset (set by materialize).
+  std::function<bool(const std::string&)> builds = [](const std::string&) { return false; };
   std::map<std::string, mimic::RawTable> raw;  // by asset name, e.g. "raw_admissions"
   // raw_labevents is never held as a table: what the lab assets need of it (lab_intake.h).
   std::unique_ptr<LabIntake> labevents;
@@ -59,6 +62,17 @@ struct RunState {
   std::optional<EventsMerged> merged;
   std::filesystem::path merged_file;
   int64_t tokens_final_count = 0;  // built by this run or recorded
+  // tokens_final when this run builds it after events_merged: filled partition by partition
+  // while events_merged is built (the timeline is then never read back), committed in its turn.
+  struct TokensInProgress {
+    TokensInProgress(const std::filesystem::path& path,
+                     const std::shared_ptr<const CodeBook>& codes, size_t row_group_rows,
+                     const parquet::WriterOptions& options)
+        : output(path), file(output.temp_path().string(), codes, row_group_rows, options) {}
+    AtomicOutput output;
+    TokensFinalFile file;
+  };
+  std::unique_ptr<TokensInProgress> tokens_in_progress;
 
   // Stored outputs still being written on a background thread (the raw_* caches), by asset. The
   // asset's record waits for its write (materialize joins it before writing the record or
