@@ -491,6 +491,30 @@ TEST_F(Workflow, RebuiltExportKeepsNothingOfThePreviousOne) {
   expect_same_as_fresh_run(o, fresh2.path());
 }
 
+// Gathers the events of timeline windows in order, checking that each window is nonempty, that
+// its events belong to its admissions and that no subject appears in two windows.
+struct WindowCollector {
+  explicit WindowCollector(const StgAdmissions& admissions) : subject(admissions.subject_id()) {}
+  EventsWindowFn fn() {
+    return [this](const EventsView& view) {
+      ++windows;
+      EXPECT_GT(view.size(), 0u);
+      std::set<int64_t> in_window;
+      for (size_t i = 0; i < view.admission_count(); ++i)
+        for (uint64_t e = view.start[i]; e < view.start[i + 1]; ++e) {
+          EXPECT_EQ(view.events[e].admission, view.first_admission + i);
+          in_window.insert(subject[view.events[e].admission]);
+          events.push_back(view.events[e]);
+        }
+      for (int64_t id : in_window) EXPECT_TRUE(subjects_seen.insert(id).second) << id;
+    };
+  }
+  const BigVector<int64_t>& subject;
+  std::vector<MergedEvent> events;
+  std::set<int64_t> subjects_seen;
+  size_t windows = 0;
+};
+
 // events_merged read back row group by row group gives the events it was written from; rows out
 // of admission order are named.
 // Read back row group by row group, the stored events come out as the events written, in
@@ -506,29 +530,17 @@ TEST_F(Workflow, StoredEventsReadBackInWindowsOfWholeSubjects) {
   for (size_t g = 0; g < groups.size(); ++g)
     file.read_row_group(g, {"hadm_id", "code", "code_type", "event_time"}, groups[g]);
 
-  const auto& subject = run->admissions.subject_id();
   CodeBook codes;
   StoredEventWindows stored(run->admissions, codes);
-  std::vector<MergedEvent> back;
-  std::set<int64_t> subjects_seen;
-  size_t windows = 0;
-  const auto collect = [&](const EventsView& view) {
-    ++windows;
-    std::set<int64_t> in_window;
-    for (size_t i = 0; i < view.admission_count(); ++i)
-      for (uint64_t e = view.start[i]; e < view.start[i + 1]; ++e) {
-        EXPECT_EQ(view.events[e].admission, view.first_admission + i);
-        in_window.insert(subject[view.events[e].admission]);
-        back.push_back(view.events[e]);
-      }
-    for (int64_t id : in_window) EXPECT_TRUE(subjects_seen.insert(id).second) << id;
-  };
+  WindowCollector collected(run->admissions);
+  const auto collect = collected.fn();
   for (const auto& group : groups) {
     stored.append(group);
     stored.hand_out(collect);
   }
   stored.hand_out(collect, /*last=*/true);
-  EXPECT_GT(windows, 3u);  // subjects longer than a row group make fewer windows than groups
+  const std::vector<MergedEvent>& back = collected.events;
+  EXPECT_GT(collected.windows, 3u);  // subjects longer than a row group make fewer windows
   ASSERT_EQ(back.size(), run->merged.events.size());
   for (size_t i = 0; i < back.size(); ++i) {
     const MergedEvent &a = back[i], &b = run->merged.events[i];
@@ -603,19 +615,8 @@ TEST_F(Workflow, PartitionWindowsHoldWholeSubjects) {
     }
   cuts.insert(admissions);
   PartitionEventWindows windows(run->admissions, 50);
-  std::vector<MergedEvent> back;
-  std::set<int64_t> subjects_seen;
-  const auto collect = [&](const EventsView& view) {
-    EXPECT_GT(view.size(), 0u);
-    std::set<int64_t> in_window;
-    for (size_t i = 0; i < view.admission_count(); ++i)
-      for (uint64_t e = view.start[i]; e < view.start[i + 1]; ++e) {
-        EXPECT_EQ(view.events[e].admission, view.first_admission + i);
-        in_window.insert(subject[view.events[e].admission]);
-        back.push_back(view.events[e]);
-      }
-    for (int64_t id : in_window) EXPECT_TRUE(subjects_seen.insert(id).second) << id;
-  };
+  WindowCollector collected(run->admissions);
+  const auto collect = collected.fn();
   size_t first = 0;
   for (const size_t last : cuts) {
     EventsMerged part;
@@ -629,6 +630,7 @@ TEST_F(Workflow, PartitionWindowsHoldWholeSubjects) {
     first = last;
   }
   windows.finish(collect);
+  const std::vector<MergedEvent>& back = collected.events;
   ASSERT_EQ(back.size(), merged.events.size());
   for (size_t i = 0; i < back.size(); ++i) {
     ASSERT_EQ(back[i].admission, merged.events[i].admission) << i;
