@@ -191,7 +191,7 @@ std::unique_ptr<InMemoryRun> run_in_memory(const std::filesystem::path& hosp_dir
   a.lab = stg_labs_counts(labs.items(), a.top);
   std::vector<JoinedStage> joined;
   for (const StagedEvents* stage : {&a.dx, &a.pr, &a.med})
-    joined.push_back(join_admissions(*stage, a.admissions));
+    joined.push_back(join_admissions(*stage, a.admissions, 2));
   LabCodes lab_codes(a.top, a.quantiles, *a.codes);
   merge_by_partition(
       {labs, lab_codes, {&joined[0], &joined[1], &joined[2]}, a.admissions, *a.codes}, 0, threads,

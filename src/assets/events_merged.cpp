@@ -90,13 +90,16 @@ void index_by_admission(const StagedEvents& stage, const BigVector<uint32_t>& ad
   out.without_admission = static_cast<int64_t>(admission.size() - out.start.back());
 }
 
-JoinedStage join_admissions(const StagedEvents& stage, const StgAdmissions& admissions) {
+JoinedStage join_admissions(const StagedEvents& stage, const StgAdmissions& admissions,
+                            int threads) {
   BigVector<uint32_t> admission(stage.size());
-  AdmissionFinder finder(admissions);
-  for (size_t i = 0; i < stage.size(); ++i) {
-    const int64_t rank = finder.rank(stage.hadm_id[i]);
-    admission[i] = rank < 0 ? kNoAdmission : static_cast<uint32_t>(rank);
-  }
+  parallel_for(stage.size(), threads, [&](size_t begin, size_t end) {
+    AdmissionFinder finder(admissions);
+    for (size_t i = begin; i < end; ++i) {
+      const int64_t rank = finder.rank(stage.hadm_id[i]);
+      admission[i] = rank < 0 ? kNoAdmission : static_cast<uint32_t>(rank);
+    }
+  });
   JoinedStage out;
   index_by_admission(stage, admission, 0, admissions.size(), out);
   return out;

@@ -72,8 +72,9 @@ struct JoinedStage {
 void index_by_admission(const StagedEvents& stage, const BigVector<uint32_t>& admission,
                         uint32_t first, size_t count, JoinedStage& out);
 
-// Joins a stage to stg_admissions on hadm_id.
-JoinedStage join_admissions(const StagedEvents& stage, const StgAdmissions& admissions);
+// Joins a stage to stg_admissions on hadm_id, looking the events up on `threads` threads.
+JoinedStage join_admissions(const StagedEvents& stage, const StgAdmissions& admissions,
+                            int threads);
 
 // The events of admissions [first, last) of the joined stages (one per code type), each
 // admission's ordered by (time_offset_hours, seq_num, code), then stage and row within the stage.

@@ -213,7 +213,7 @@ AssetCounts events_merged(const AssetDecl& asset, RunState& s, json&) {
   std::vector<JoinedStage> joined;
   for (const char* name : {"stg_diagnoses", "stg_procedures", "stg_medications"}) {
     StagedEvents& stage = s.staged.at(name);
-    joined.push_back(join_admissions(stage, admissions));
+    joined.push_back(join_admissions(stage, admissions, s.threads));
     // Joined, an event needs no subject_id or hadm_id any more (a fifth of a run's memory).
     stage.subject_id = {};
     stage.hadm_id = {};
