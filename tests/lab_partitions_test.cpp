@@ -170,6 +170,26 @@ TEST(LabIntake, FatesOfRows) {
   EXPECT_EQ(intake.items().values.at(50'000).at(std::bit_cast<uint64_t>(1.5)), 5);
 }
 
+// Items whose ids share their low bits (-1, 4095, 8191), or are negative, keep their own tallies
+// and values, whichever comes first in the chunk.
+TEST(LabIntake, ItemsWithTheSameLowBitsStayApart) {
+  Table t = mimic::empty_raw_table(mimic::labevents());
+  const std::vector<int64_t> items = {-1, 4095, -1, 8191, 4095, -1};
+  for (size_t r = 0; r < items.size(); ++r) {
+    const int64_t values[] = {static_cast<int64_t>(r), 1, 1000, items[r], 0};
+    for (size_t c = 0; c < 5; ++c) t.columns[c].ints.push_back(values[c]);
+    t.columns[5].doubles.push_back(static_cast<double>(items[r]));
+  }
+  const LabItems got = lab_items_of(t);
+  ASSERT_EQ(got.tally.size(), 3u);
+  EXPECT_EQ(got.tally.at(-1).original, 3);
+  EXPECT_EQ(got.tally.at(4095).original, 2);
+  EXPECT_EQ(got.tally.at(8191).original, 1);
+  EXPECT_EQ(got.values.at(-1).at(std::bit_cast<uint64_t>(-1.0)), 3);
+  EXPECT_EQ(got.values.at(4095).size(), 1u);
+  EXPECT_EQ(got.values.at(8191).at(std::bit_cast<uint64_t>(8191.0)), 1);
+}
+
 // Times of three shapes: few distinct ones and NULLs; no NULL (the numbering packs a time and a
 // row's place into one word); times over the whole int64 range (too wide to pack).
 class GroupSequence : public ::testing::TestWithParam<int> {};

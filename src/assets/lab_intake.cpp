@@ -57,8 +57,8 @@ int64_t reclaiming_admission(const StgAdmissions& admissions,
 struct ChunkItems {
   static constexpr size_t kRecent = 4096;
   struct Recent {
-    int64_t itemid = -1;
-    uint32_t slot = 0;
+    int64_t itemid = 0;
+    uint32_t slot_plus_one = 0;  // 0: empty (any int64 may be an itemid)
   };
   std::vector<Recent> recent = std::vector<Recent>(kRecent);
   absl::flat_hash_map<int64_t, uint32_t> slot_of;
@@ -68,14 +68,14 @@ struct ChunkItems {
 
   uint32_t slot(int64_t itemid) {
     Recent& r = recent[static_cast<uint64_t>(itemid) % kRecent];
-    if (r.itemid == itemid) return r.slot;
+    if (r.slot_plus_one != 0 && r.itemid == itemid) return r.slot_plus_one - 1;
     const auto [it, fresh] = slot_of.try_emplace(itemid, static_cast<uint32_t>(item.size()));
     if (fresh) {
       item.push_back(itemid);
       tally.emplace_back();
       values.emplace_back();
     }
-    r = {itemid, it->second};
+    r = {itemid, it->second + 1};
     return it->second;
   }
 };
