@@ -23,5 +23,8 @@ bool set_direct_io(int fd, bool on);
 enum class Transfer { Write, Read };
 void transfer_all(Transfer transfer, int fd, char* data, size_t bytes, uint64_t offset,
                   const std::string& path);
+// Reads up to `bytes` at `offset` the same way, stopping early only at the end of the file;
+// returns how many were read.
+size_t read_up_to(int fd, char* data, size_t bytes, uint64_t offset, const std::string& path);
 
 }  // namespace ehrtok

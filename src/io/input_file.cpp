@@ -27,8 +27,7 @@ InputFile::InputFile(const std::filesystem::path& path) : path_(path.string()) {
   fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd_ < 0)
     throw InputError(fmt::format("{}: cannot open file: {}", path_, std::strerror(errno)));
-  // Where the file system refuses it (tmpfs), through the page cache.
-  direct_ = set_direct_io(fd_, true);
+  set_direct_io(fd_, true);  // where the file system refuses it (tmpfs), through the page cache
   read_ahead();
 }
 
@@ -38,23 +37,11 @@ InputFile::~InputFile() {
 }
 
 size_t InputFile::read_at(Block& block, uint64_t offset) {
-  size_t got = 0;
-  while (got < block.size()) {
-    const ssize_t n =
-        ::pread(fd_, block.data() + got, block.size() - got, static_cast<off_t>(offset + got));
-    if (n < 0 && errno == EINTR) continue;
-    // A file system that took O_DIRECT but refuses this transfer (say, an unaligned rest after a
-    // short read): the rest through the page cache.
-    if (n < 0 && errno == EINVAL && direct_) {
-      direct_ = false;
-      if (set_direct_io(fd_, false)) continue;
-      errno = EINVAL;
-    }
-    if (n < 0) throw InputError(fmt::format("{}: read error: {}", path_, std::strerror(errno)));
-    if (n == 0) break;  // the end of the file
-    got += static_cast<size_t>(n);
+  try {
+    return read_up_to(fd_, block.data(), block.size(), offset, path_);
+  } catch (const std::runtime_error& e) {
+    throw InputError(e.what());  // an input that cannot be read: the file is named
   }
-  return got;
 }
 
 void InputFile::read_ahead() {

@@ -43,7 +43,6 @@ class InputFile {
 
   std::string path_;
   int fd_ = -1;
-  bool direct_ = false;  // reads go past the page cache
   Block current_, ahead_;
   uint64_t next_offset_ = 0;         // of the block read ahead
   std::future<size_t> ahead_bytes_;  // the block read ahead: its size

@@ -85,7 +85,8 @@ class ChunkParser {
                     0,
                     chunk.file_bytes,
                     {}};
-    reserve_rows(out.table, expected_rows(chunk.bytes.size()));
+    const size_t rows = expected_rows(chunk.bytes.size());
+    for (Column& col : out.table.columns) col.reserve(rows);
     CsvRecordSplitter splitter(chunk.text(), 0);
     CsvRecord record;
     std::vector<std::string> scratch(spec_.columns.size());
@@ -128,23 +129,6 @@ class ChunkParser {
     if (rows > 0)
       record_bytes_.store(static_cast<double>(bytes) / static_cast<double>(rows),
                           std::memory_order_relaxed);
-  }
-  static void reserve_rows(Table& table, size_t rows) {
-    for (Column& col : table.columns) {
-      col.valid.reserve(rows);
-      switch (col.type) {
-        case ColumnType::Int64:
-        case ColumnType::Timestamp:
-          col.ints.reserve(rows);
-          break;
-        case ColumnType::Double:
-          col.doubles.reserve(rows);
-          break;
-        case ColumnType::String:
-          col.codes.reserve(rows);
-          break;
-      }
-    }
   }
 
   // Converts a record's used fields straight into the chunk's columns; a field that is not a
@@ -189,7 +173,8 @@ class ChunkParser {
             {record.line,
              fmt::format("bad {} in column {}", kind_name(kind), spec_.columns[c].name),
              std::string(text.substr(0, kMaxRejectValue))});
-        drop_partial_row(out.table, c + 1);
+        // The columns drop what the record had appended.
+        for (size_t d = 0; d <= c; ++d) out.table.columns[d].pop_back();
         return false;
       }
     }
@@ -200,26 +185,6 @@ class ChunkParser {
           out.strings[c].intern(field.has_escapes ? scratch[c] : field.text);
     }
     return true;
-  }
-
-  // Takes the last value off the first `columns` columns: a rejected record's.
-  static void drop_partial_row(Table& table, size_t columns) {
-    for (size_t c = 0; c < columns; ++c) {
-      Column& col = table.columns[c];
-      col.valid.pop_back();
-      switch (col.type) {
-        case ColumnType::Int64:
-        case ColumnType::Timestamp:
-          col.ints.pop_back();
-          break;
-        case ColumnType::Double:
-          col.doubles.pop_back();
-          break;
-        case ColumnType::String:
-          col.codes.pop_back();
-          break;
-      }
-    }
   }
 
   const TableSpec& spec_;

@@ -32,6 +32,32 @@ size_t Column::size() const {
   return 0;
 }
 
+void Column::reserve(size_t rows) {
+  valid.reserve(rows);
+  switch (type) {
+    case ColumnType::Int64:
+    case ColumnType::Timestamp:
+      return ints.reserve(rows);
+    case ColumnType::Double:
+      return doubles.reserve(rows);
+    case ColumnType::String:
+      return codes.reserve(rows);
+  }
+}
+
+void Column::pop_back() {
+  if (!valid.empty()) valid.pop_back();
+  switch (type) {
+    case ColumnType::Int64:
+    case ColumnType::Timestamp:
+      return ints.pop_back();
+    case ColumnType::Double:
+      return doubles.pop_back();
+    case ColumnType::String:
+      return codes.pop_back();
+  }
+}
+
 Table Table::empty(std::vector<Field> fields) {
   Table table;
   table.fields = std::move(fields);

@@ -36,6 +36,10 @@ struct Column {
   BigVector<uint8_t> valid;
 
   size_t size() const;
+  // Room for `rows` rows of values and validity, allocated and not touched.
+  void reserve(size_t rows);
+  // Takes off the last row (its value, and its validity when the column keeps it).
+  void pop_back();
   bool is_null(size_t row) const { return !valid.empty() && valid[row] == 0; }
   std::string_view string_at(size_t row) const { return dictionary->at(codes[row]); }
 };
